@@ -1,0 +1,41 @@
+"""campaigns: a self-hosted fundraising campaign tracker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import models  # noqa: F401 - registers the tables before Flask-Migrate looks
+from .config import load_config
+from .extensions import csrf, migrate
+from .extensions import db as sqlalchemy_db  # ``campaigns.db`` is the unit-of-work module
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides what the environment says (tests use it)."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    sqlalchemy_db.init_app(app)
+    migrate.init_app(app, sqlalchemy_db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+
+    from .cli import register_cli
+    from .web import register_web
+
+    register_web(app)
+    register_cli(app)
+    return app

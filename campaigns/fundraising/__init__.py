@@ -1,0 +1,1 @@
+"""Domain services: campaigns, progress and the urgency stage, gifts."""

@@ -1,0 +1,114 @@
+"""A fundraising campaign, its goal, its schedule and its banner copy."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, str_enum, utcnow
+
+
+class CampaignStatus(enum.StrEnum):
+    DRAFT = "draft"
+    LIVE = "live"
+    ENDED = "ended"
+    ARCHIVED = "archived"
+
+
+class Frequency(enum.StrEnum):
+    ONE_TIME = "one_time"
+    MONTHLY = "monthly"
+
+
+class Stage(enum.StrEnum):
+    """How close the deadline is; the banner's look and words follow it."""
+
+    UPCOMING = "upcoming"
+    NORMAL = "normal"
+    URGENT = "urgent"
+    FINAL = "final"
+    ENDED = "ended"
+
+
+DEFAULT_URGENT_SECONDS = int(timedelta(days=7).total_seconds())
+DEFAULT_FINAL_SECONDS = int(timedelta(hours=48).total_seconds())
+
+
+class Campaign(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "campaign"
+    __table_args__ = (
+        CheckConstraint("goal_amount > 0", name="goal_positive"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("final_seconds <= urgent_seconds", name="final_within_urgent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    goal_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    status: Mapped[CampaignStatus] = mapped_column(
+        str_enum(CampaignStatus),
+        default=CampaignStatus.LIVE,
+    )
+    preset_amounts: Mapped[list[int]] = mapped_column(JSON, default=list)
+    default_frequency: Mapped[Frequency] = mapped_column(
+        str_enum(Frequency),
+        default=Frequency.ONE_TIME,
+    )
+    urgent_seconds: Mapped[int] = mapped_column(Integer, default=DEFAULT_URGENT_SECONDS)
+    final_seconds: Mapped[int] = mapped_column(Integer, default=DEFAULT_FINAL_SECONDS)
+
+    # Running totals, kept by the ledger in the same transaction as each gift.
+    raised_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    donor_count: Mapped[int] = mapped_column(Integer, default=0)
+    donation_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    banner_copies: Mapped[list[BannerCopy]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", order_by="BannerCopy.id"
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.slug!r} {self.status.value}>"
+
+
+class BannerCopy(db.Model):  # type: ignore[name-defined]
+    """The words shown for one urgency stage; several variants per stage make an A/B test."""
+
+    __tablename__ = "banner_copy"
+    __table_args__ = (UniqueConstraint("campaign_id", "stage", "variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage))
+    variant: Mapped[str] = mapped_column(String(32), default="a")
+    headline: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    cta_label: Mapped[str] = mapped_column(String(60), default="Donate now")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="banner_copies")

@@ -1,0 +1,20 @@
+"""HTTP: blueprints, template filters and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from . import formatting
+from .public import bp as public_bp
+
+
+def _render_error(error: HTTPException) -> tuple[str, int]:
+    return render_template("error.html", error=error), error.code or 500
+
+
+def register_web(app: Flask) -> None:
+    app.register_blueprint(public_bp)
+    formatting.register(app)
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, _render_error)

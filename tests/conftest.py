@@ -1,0 +1,70 @@
+"""Fixtures: one migrated database per run, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
+
+from campaigns import create_app
+from campaigns.extensions import db as _db
+from tests.databases import fresh_database
+
+pytest_plugins = ["tests.browser_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def _app() -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": fresh_database("main"),
+            "SECRET_KEY": "test-secret",
+            "PUBLIC_URL": "http://donate.example.org",
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()  # the real migrations build the schema the tests run on
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app, with every commit made during the test rolled back after it."""
+    with _app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        factory = orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        real_session = _db.session
+        _db.session = orm.scoped_session(factory, scopefunc=_app_ctx_id)
+        try:
+            yield _app
+        finally:
+            _db.session.remove()
+            _db.session = real_session
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[orm.scoped_session[orm.Session]]:
+    """The test's database session, inside an app context."""
+    with app.app_context():
+        yield _db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
