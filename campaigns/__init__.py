@@ -11,6 +11,7 @@ from . import models  # noqa: F401 - registers the tables before Flask-Migrate l
 from .config import load_config
 from .extensions import csrf, migrate
 from .extensions import db as sqlalchemy_db  # ``campaigns.db`` is the unit-of-work module
+from .payments import stripe_api
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sqlalchemy_db.init_app(app)
     migrate.init_app(app, sqlalchemy_db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
+    stripe_api.init_app(app)
 
     from .cli import register_cli
     from .web import register_web

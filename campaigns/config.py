@@ -11,6 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see load_config
 
 
+STRIPE_API = "https://api.stripe.com"
+SANDBOX_API = "http://127.0.0.1:12111"
+SANDBOX_SECRET_KEY = "sk_test_sandbox"  # noqa: S105 - a placeholder the sandbox accepts
+SANDBOX_WEBHOOK_SECRET = "whsec_sandbox"  # noqa: S105 - likewise
+
+
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable app."""
 
@@ -43,6 +49,18 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"DEFAULT_TIMEZONE {timezone!r} is not a known time zone") from exc
 
+    stripe_key = env.get("STRIPE_SECRET_KEY", "")
+    if stripe_key:
+        stripe_base = env.get("STRIPE_API_BASE", STRIPE_API)
+        webhook_secret = env.get("STRIPE_WEBHOOK_SECRET", "")
+    elif app_env == "development":
+        # No keys: talk to the offline sandbox that `make run` starts beside the app.
+        stripe_key = SANDBOX_SECRET_KEY
+        stripe_base = env.get("STRIPE_API_BASE", SANDBOX_API)
+        webhook_secret = env.get("STRIPE_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET)
+    else:
+        stripe_base, webhook_secret = STRIPE_API, ""
+
     return {
         "CAMPAIGNS_ENV": app_env,
         "SECRET_KEY": secret_key,
@@ -50,6 +68,11 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "DEFAULT_TIMEZONE": timezone,
         "ORGANIZATION_NAME": env.get("ORGANIZATION_NAME", "Independent Media"),
+        "STRIPE_SECRET_KEY": stripe_key,
+        "STRIPE_API_BASE": stripe_base.rstrip("/"),
+        "STRIPE_WEBHOOK_SECRET": webhook_secret,
+        "STRIPE_MAX_NETWORK_RETRIES": int(env.get("STRIPE_MAX_NETWORK_RETRIES", "2")),
+        "STRIPE_DASHBOARD_URL": "https://dashboard.stripe.com/test",
         "SESSION_COOKIE_SECURE": app_env == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

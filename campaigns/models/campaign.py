@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Base
 from .types import UTCDateTime, str_enum, utcnow
 
 
@@ -48,12 +48,14 @@ DEFAULT_URGENT_SECONDS = int(timedelta(days=7).total_seconds())
 DEFAULT_FINAL_SECONDS = int(timedelta(hours=48).total_seconds())
 
 
-class Campaign(db.Model):  # type: ignore[name-defined]
+class Campaign(Base):
     __tablename__ = "campaign"
     __table_args__ = (
         CheckConstraint("goal_amount > 0", name="goal_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("final_seconds <= urgent_seconds", name="final_within_urgent"),
+        CheckConstraint("0 < min_amount AND min_amount <= max_amount", name="amount_limits"),
+        CheckConstraint("fee_basis_points >= 0 AND fee_basis_points < 10000", name="fee_rate"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +76,11 @@ class Campaign(db.Model):  # type: ignore[name-defined]
         str_enum(Frequency),
         default=Frequency.ONE_TIME,
     )
+    # Donation limits in minor units, and the processing fee a donor may choose to cover.
+    min_amount: Mapped[int] = mapped_column(BigInteger, default=100)
+    max_amount: Mapped[int] = mapped_column(BigInteger, default=10_000_000)
+    fee_basis_points: Mapped[int] = mapped_column(Integer, default=290)
+    fee_fixed_amount: Mapped[int] = mapped_column(Integer, default=30)
     urgent_seconds: Mapped[int] = mapped_column(Integer, default=DEFAULT_URGENT_SECONDS)
     final_seconds: Mapped[int] = mapped_column(Integer, default=DEFAULT_FINAL_SECONDS)
 
@@ -97,7 +104,7 @@ class Campaign(db.Model):  # type: ignore[name-defined]
         return f"<Campaign {self.slug!r} {self.status.value}>"
 
 
-class BannerCopy(db.Model):  # type: ignore[name-defined]
+class BannerCopy(Base):
     """The words shown for one urgency stage; several variants per stage make an A/B test."""
 
     __tablename__ = "banner_copy"

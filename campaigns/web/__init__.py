@@ -6,7 +6,9 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from . import formatting
+from .checkout import bp as checkout_bp
 from .public import bp as public_bp
+from .webhooks import bp as webhooks_bp
 
 
 def _render_error(error: HTTPException) -> tuple[str, int]:
@@ -15,6 +17,8 @@ def _render_error(error: HTTPException) -> tuple[str, int]:
 
 def register_web(app: Flask) -> None:
     app.register_blueprint(public_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(webhooks_bp)
     formatting.register(app)
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, _render_error)

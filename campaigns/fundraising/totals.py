@@ -1,0 +1,78 @@
+"""Campaign totals as running counters, moved in the same transaction as each gift."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import (
+    Campaign,
+    CampaignDonor,
+    DisputeStatus,
+    Donation,
+    DonationStatus,
+    Payment,
+    utcnow,
+)
+from .locking import get_or_create_locked
+
+
+def net_amount(donation: Donation, payment: Payment | None) -> int:
+    """What a gift adds to its campaign: the charge, less refunds and a lost dispute."""
+    if donation.status is not DonationStatus.PAID:
+        return 0
+    refunded = payment.amount_refunded if payment else 0
+    lost = (
+        payment.disputed_amount if payment and payment.dispute_status is DisputeStatus.LOST else 0
+    )
+    return max(donation.total_amount - refunded - lost, 0)
+
+
+def payment_of(donation: Donation) -> Payment | None:
+    """The payment facts for a gift (locked), if Stripe has told us of any."""
+    if donation.stripe_payment_intent_id is None:
+        return None
+    return db.session.scalars(
+        select(Payment)
+        .where(Payment.stripe_payment_intent_id == donation.stripe_payment_intent_id)
+        .with_for_update()
+    ).one_or_none()
+
+
+def recount(donation: Donation) -> None:
+    """Bring the campaign's counters in line with this gift's current state.
+
+    The gift remembers what it last contributed, so calling this again (a repeated or
+    reordered event) moves nothing. The caller holds the donation's row lock.
+    """
+    net = net_amount(donation, payment_of(donation))
+    counted = net > 0
+    amount_delta = net - donation.counted_amount
+    count_delta = int(counted) - int(donation.counted)
+    if amount_delta == 0 and count_delta == 0:
+        return
+    donor_delta = 0
+    if count_delta and donation.donor_id is not None:
+        link = get_or_create_locked(
+            CampaignDonor,
+            {"campaign_id": donation.campaign_id, "donor_id": donation.donor_id},
+            {"counted_gifts": 0},
+        )
+        before = link.counted_gifts
+        link.counted_gifts = before + count_delta
+        donor_delta = int(link.counted_gifts > 0) - int(before > 0)
+    donation.counted_amount = net
+    donation.counted = counted
+    db.session.flush()
+    # Last, so the campaign row (shared by every gift) stays locked for the shortest time.
+    db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == donation.campaign_id)
+        .values(
+            raised_amount=Campaign.raised_amount + amount_delta,
+            donation_count=Campaign.donation_count + count_delta,
+            donor_count=Campaign.donor_count + donor_delta,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,104 @@
+"""Gifts, and what Stripe told us about the payments behind them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import Base
+from .campaign import Campaign, Frequency
+from .donor import Donor
+from .types import UTCDateTime, str_enum, utcnow
+
+
+class DonationStatus(enum.StrEnum):
+    """Where the payment stands; refunds and disputes are tracked beside it on ``Payment``."""
+
+    PENDING = "pending"  # form sent to Stripe Checkout, nothing paid yet
+    PROCESSING = "processing"  # paid with a delayed method, not settled yet
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"  # the Checkout Session lapsed unpaid
+
+
+class DisputeStatus(enum.StrEnum):
+    NONE = "none"
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class Payment(Base):
+    """Facts about one Stripe PaymentIntent, kept even when they arrive before the gift does."""
+
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stripe_payment_intent_id: Mapped[str] = mapped_column(String(255), unique=True)
+    stripe_charge_id: Mapped[str | None] = mapped_column(String(255))
+    amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    dispute_status: Mapped[DisputeStatus] = mapped_column(
+        str_enum(DisputeStatus), default=DisputeStatus.NONE
+    )
+    disputed_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Stripe's `created` of the newest dispute event applied, so older ones can't undo it.
+    dispute_event_at: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Donation(Base):
+    __tablename__ = "donation"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
+        CheckConstraint("counted_amount >= 0", name="counted_not_negative"),
+        Index("ix_donation_campaign_created", "campaign_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor.id"), index=True)
+    recurring_gift_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recurring_gift.id"), index=True
+    )
+
+    # What the donor chose, and the processing fee they added on top to cover it.
+    amount: Mapped[int] = mapped_column(BigInteger)
+    fee_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    frequency: Mapped[Frequency] = mapped_column(str_enum(Frequency))
+    status: Mapped[DonationStatus] = mapped_column(
+        str_enum(DonationStatus), default=DonationStatus.PENDING
+    )
+    # What this gift adds to the campaign's totals right now; the ledger moves the totals by
+    # the difference whenever the gift's state changes, which makes every handler idempotent.
+    counted_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    counted: Mapped[bool] = mapped_column(default=False)
+
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    dedication: Mapped[str] = mapped_column(String(200), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    newsletter: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(64), default="")
+    variant: Mapped[str] = mapped_column(String(32), default="")
+
+    stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    donor: Mapped[Donor | None] = relationship()
+
+    @property
+    def total_amount(self) -> int:
+        """What the donor is charged: the gift plus any fee they chose to cover."""
+        return self.amount + self.fee_amount

@@ -1,0 +1,195 @@
+"""The one module that imports ``stripe``: SDK objects become plain values at its edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import stripe
+from flask import Flask, current_app
+from stripe.params.checkout import SessionCreateParams
+
+API_VERSION = "2026-10-28.endive"
+if stripe.api_version != API_VERSION:  # pragma: no cover - guards an SDK upgrade
+    raise RuntimeError(f"stripe SDK speaks {stripe.api_version}, the ledger expects {API_VERSION}")
+
+_EXTENSION_KEY = "campaigns.stripe_client"
+
+SignatureVerificationError = stripe.SignatureVerificationError
+
+
+class PaymentServiceError(RuntimeError):
+    """Stripe could not be reached or refused the request; safe to show a retry message."""
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """Everything a Checkout Session for one gift needs, in our own terms."""
+
+    donation_id: int
+    campaign_slug: str
+    product_name: str
+    amount: int  # minor units charged, fee included
+    currency: str
+    monthly: bool
+    email: str
+    success_url: str
+    cancel_url: str
+    source: str
+    variant: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str | None
+    status: str | None
+    payment_status: str
+    amount_total: int | None
+    currency: str | None
+    mode: str
+    metadata: dict[str, str]
+    customer_email: str | None
+
+
+def init_app(app: Flask) -> None:
+    """Register a lazily built client: creating the app never touches the network."""
+    app.extensions[_EXTENSION_KEY] = None
+
+
+def _client() -> stripe.StripeClient:
+    client = current_app.extensions.get(_EXTENSION_KEY)
+    if client is None:
+        config = current_app.config
+        client = stripe.StripeClient(
+            config["STRIPE_SECRET_KEY"],
+            stripe_version=API_VERSION,
+            base_addresses={"api": config["STRIPE_API_BASE"]},
+            http_client=config.get("STRIPE_HTTP_CLIENT"),
+            max_network_retries=config["STRIPE_MAX_NETWORK_RETRIES"],
+        )
+        current_app.extensions[_EXTENSION_KEY] = client
+    return cast(stripe.StripeClient, client)
+
+
+def _session_params(request: CheckoutRequest) -> SessionCreateParams:
+    metadata = {
+        "donation_id": str(request.donation_id),
+        "campaign": request.campaign_slug,
+        "source": request.source,
+        "variant": request.variant,
+    }
+    price_data: dict[str, Any] = {
+        "currency": request.currency,
+        "unit_amount": request.amount,
+        "product_data": {"name": request.product_name},
+    }
+    params: dict[str, Any] = {
+        "line_items": [{"price_data": price_data, "quantity": 1}],
+        "customer_email": request.email,
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+        "client_reference_id": str(request.donation_id),
+        "metadata": metadata,
+    }
+    if request.monthly:
+        price_data["recurring"] = {"interval": "month"}
+        params["mode"] = "subscription"
+        params["subscription_data"] = {"metadata": metadata, "description": request.description}
+    else:
+        params["mode"] = "payment"
+        params["submit_type"] = "donate"
+        params["payment_intent_data"] = {
+            "metadata": metadata,
+            "description": request.description,
+        }
+    return cast(SessionCreateParams, params)
+
+
+def _plain_session(session: stripe.checkout.Session) -> CheckoutSession:
+    return CheckoutSession(
+        id=session.id,
+        url=session.url,
+        status=session.status,
+        payment_status=session.payment_status,
+        amount_total=session.amount_total,
+        currency=session.currency,
+        mode=session.mode,
+        metadata={str(k): str(v) for k, v in (session.to_dict().get("metadata") or {}).items()},
+        customer_email=session.customer_email,
+    )
+
+
+def create_checkout_session(request: CheckoutRequest) -> CheckoutSession:
+    """Open a Checkout Session; retrying with the same gift can never charge twice."""
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=_session_params(request),
+            options={"idempotency_key": f"checkout-donation-{request.donation_id}"},
+        )
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc.user_message or exc)) from exc
+    return _plain_session(session)
+
+
+def retrieve_checkout_session(session_id: str) -> CheckoutSession | None:
+    """The session, or None when Stripe doesn't know the id."""
+    try:
+        session = _client().v1.checkout.sessions.retrieve(session_id)
+    except stripe.InvalidRequestError as exc:
+        if exc.code == "resource_missing":
+            return None
+        raise PaymentServiceError(str(exc)) from exc
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc)) from exc
+    return _plain_session(session)
+
+
+def invoice_payment_intent(invoice_id: str) -> str | None:
+    """The PaymentIntent that paid an invoice (webhooks leave ``payments`` out)."""
+    try:
+        invoice = _client().v1.invoices.retrieve(invoice_id, params={"expand": ["payments"]})
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc)) from exc
+    return payment_intent_from_invoice(invoice.to_dict())
+
+
+def payment_intent_from_invoice(invoice: Mapping[str, Any]) -> str | None:
+    """The paid PaymentIntent listed on an invoice dict, if its payments are included."""
+    payments = invoice.get("payments") or {}
+    for entry in payments.get("data", []):
+        payment = entry.get("payment") or {}
+        intent = payment.get("payment_intent")
+        if isinstance(intent, dict):
+            intent = intent.get("id")
+        if intent and entry.get("status") in (None, "paid"):
+            return str(intent)
+    return None
+
+
+def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[str, Any]:
+    """The event as a plain dict, once its signature checks out (default 300 s tolerance)."""
+    event: stripe.Event = stripe.Webhook.construct_event(payload, signature, secret)
+    return event.to_dict()
+
+
+def iter_events(created_since: int) -> Iterator[dict[str, Any]]:
+    """Every event since a Unix time, oldest first, as plain dicts."""
+    client = _client()
+    newest_first: list[dict[str, Any]] = []
+    starting_after: str | None = None
+    try:
+        while True:
+            params: dict[str, Any] = {"created": {"gte": created_since}, "limit": 100}
+            if starting_after:
+                params["starting_after"] = starting_after
+            page = client.v1.events.list(params=cast(Any, params))
+            newest_first.extend(event.to_dict() for event in page.data)
+            if not page.has_more or not page.data:
+                break
+            starting_after = page.data[-1].id
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc)) from exc
+    yield from reversed(newest_first)
