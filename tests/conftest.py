@@ -14,6 +14,7 @@ from sqlalchemy import orm
 from campaigns import create_app
 from campaigns.extensions import db as _db
 from tests.databases import fresh_database
+from tests.payments.stripe_events import WEBHOOK_SECRET
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -26,6 +27,11 @@ def _app() -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": fresh_database("main"),
             "SECRET_KEY": "test-secret",
             "PUBLIC_URL": "http://donate.example.org",
+            "STRIPE_SECRET_KEY": "sk_test_ledger",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            # Nothing listens there: a test that reaches Stripe without a sandbox fails fast.
+            "STRIPE_API_BASE": "http://127.0.0.1:9",
+            "STRIPE_MAX_NETWORK_RETRIES": 0,
         }
     )
     with app.app_context():

@@ -27,3 +27,20 @@ def make_campaign(**overrides: Any) -> Campaign:
     fields.update(overrides)
     with unit_of_work():
         return create_campaign(CampaignDraft(**fields))
+
+
+def start_gift(campaign: Campaign, amount: int = 2500, **overrides: Any):
+    """A pending gift, as the donate form records it before Checkout."""
+    from campaigns.fundraising.gifts import GiftRequest, start_donation
+    from campaigns.models import Frequency
+
+    fields: dict[str, Any] = {
+        "amount": amount,
+        "frequency": Frequency.ONE_TIME,
+        "cover_fees": False,
+        "name": "Ann Example",
+        "email": "ann@example.org",
+    }
+    fields.update(overrides)
+    with unit_of_work():
+        return start_donation(campaign, GiftRequest(**fields))

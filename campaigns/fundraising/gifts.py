@@ -110,10 +110,10 @@ def set_payment_intent(donation: Donation, payment_intent_id: str | None) -> Non
 
 
 def renewal_donation(
-    *, invoice_id: str, template: Donation, amount_paid: int, recurring_gift_id: int
+    *, invoice_id: str, template: Donation, amount: int, recurring_gift_id: int
 ) -> Donation:
     """The gift for one monthly renewal invoice, created once whatever the deliveries."""
-    same_total = amount_paid == template.total_amount
+    same_total = amount == template.total_amount
     return get_or_create_locked(
         Donation,
         {"stripe_invoice_id": invoice_id},
@@ -121,7 +121,7 @@ def renewal_donation(
             "campaign_id": template.campaign_id,
             "donor_id": template.donor_id,
             "recurring_gift_id": recurring_gift_id,
-            "amount": template.amount if same_total else amount_paid,
+            "amount": template.amount if same_total else amount,
             "fee_amount": template.fee_amount if same_total else 0,
             "currency": template.currency,
             "frequency": Frequency.MONTHLY,

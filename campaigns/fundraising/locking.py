@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -25,9 +25,10 @@ def insert_ignoring_conflict(model: type[Any], values: dict[str, Any]) -> bool:
     """
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing()
-    result = db.session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    primary_key = inspect(model).primary_key
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(*primary_key)
+    # RETURNING, not rowcount: psycopg reports -1 rows for a skipped ON CONFLICT insert.
+    return db.session.execute(statement).first() is not None
 
 
 def get_or_create_locked(model: type[M], key: dict[str, Any], defaults: dict[str, Any]) -> M:

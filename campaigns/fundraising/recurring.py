@@ -39,7 +39,7 @@ class InvoiceOutcome:
     subscription_id: str
     donation_id: int | None
     first_payment: bool
-    amount_paid: int
+    amount: int  # paid, or due when the payment failed
     payment_intent_id: str | None
     customer_id: str | None
     paid_at: datetime | None
@@ -119,7 +119,7 @@ def _lock_invoice_gift(outcome: InvoiceOutcome) -> tuple[Donation, RecurringGift
     donation = renewal_donation(
         invoice_id=outcome.invoice_id,
         template=origin,
-        amount_paid=outcome.amount_paid,
+        amount=outcome.amount,
         recurring_gift_id=gift.id,
     )
     return donation, gift

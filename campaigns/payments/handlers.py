@@ -106,7 +106,7 @@ def _invoice_outcome(invoice: StripeObject) -> InvoiceOutcome | None:
         subscription_id=subscription,
         donation_id=_donation_id(details.get("metadata")),
         first_payment=invoice.get("billing_reason") == "subscription_create",
-        amount_paid=int(invoice.get("amount_paid") or 0),
+        amount=int(invoice.get("amount_paid") or invoice.get("amount_due") or 0),
         payment_intent_id=payment_intent_from_invoice(invoice),
         customer_id=_id(invoice.get("customer")),
         paid_at=_time((invoice.get("status_transitions") or {}).get("paid_at")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import formatting
@@ -12,7 +13,8 @@ from .webhooks import bp as webhooks_bp
 
 
 def _render_error(error: HTTPException) -> tuple[str, int]:
-    return render_template("error.html", error=error), error.code or 500
+    csrf = isinstance(error, CSRFError)
+    return render_template("error.html", error=error, csrf=csrf), error.code or 500
 
 
 def register_web(app: Flask) -> None:

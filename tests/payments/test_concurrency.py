@@ -1,0 +1,97 @@
+"""Concurrent deliveries against a real database, with real commits (no test transaction)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import flask_migrate
+import pytest
+from sqlalchemy import func, select
+
+from campaigns import create_app
+from campaigns.extensions import db
+from campaigns.models import Campaign, Donation, StripeEvent
+from tests.databases import fresh_database, is_postgres
+from tests.factories import make_campaign, start_gift
+from tests.payments import stripe_events as se
+
+SENDERS = 20
+
+
+@pytest.fixture(scope="module")
+def committing_app():
+    url = fresh_database("concurrency")
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SENDERS} if is_postgres() else {},
+        "STRIPE_WEBHOOK_SECRET": se.WEBHOOK_SECRET,
+        "STRIPE_SECRET_KEY": "sk_test_ledger",
+        "STRIPE_API_BASE": "http://127.0.0.1:9",
+        "STRIPE_MAX_NETWORK_RETRIES": 0,
+    })
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def post_all(app, payloads):
+    """Post every payload at once from its own thread; returns the outcomes."""
+    barrier = threading.Barrier(len(payloads))
+
+    def send(payload):
+        client = app.test_client()
+        barrier.wait()
+        response = se.post_event(client, payload)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.json["outcome"]
+
+    with ThreadPoolExecutor(max_workers=len(payloads)) as pool:
+        return list(pool.map(send, payloads))
+
+
+def test_twenty_concurrent_deliveries_of_one_event_apply_once(committing_app) -> None:
+    with committing_app.app_context():
+        campaign = make_campaign(slug="concurrent-one")
+        gift = start_gift(campaign, 2500)
+        payload = se.event("checkout.session.completed",
+                           se.checkout_session(gift.id, 2500, payment_intent="pi_conc"))
+        campaign_id = campaign.id
+
+    outcomes = post_all(committing_app, [payload] * SENDERS)
+
+    assert sorted(outcomes) == ["applied"] + ["duplicate"] * (SENDERS - 1)
+    with committing_app.app_context():
+        stored = db.session.get(Campaign, campaign_id)
+        assert (stored.raised_amount, stored.donation_count, stored.donor_count) == (2500, 1, 1)
+        assert db.session.scalar(
+            select(func.count()).select_from(StripeEvent).where(StripeEvent.id == payload["id"])
+        ) == 1
+
+
+def test_concurrent_gifts_to_one_campaign_all_count(committing_app) -> None:
+    with committing_app.app_context():
+        campaign = make_campaign(slug="concurrent-many")
+        gifts = [start_gift(campaign, 1000 + i, email=f"donor{i}@example.org")
+                 for i in range(SENDERS)]
+        payloads = [
+            se.event("checkout.session.completed",
+                     se.checkout_session(g.id, g.amount, payment_intent=f"pi_many_{g.id}"))
+            for g in gifts
+        ]
+        campaign_id = campaign.id
+        expected = sum(g.amount for g in gifts)
+
+    outcomes = post_all(committing_app, payloads)
+
+    assert outcomes == ["applied"] * SENDERS
+    with committing_app.app_context():
+        stored = db.session.get(Campaign, campaign_id)
+        assert (stored.raised_amount, stored.donation_count, stored.donor_count) == (
+            expected, SENDERS, SENDERS
+        )
+        summed = db.session.scalar(
+            select(func.sum(Donation.counted_amount)).where(Donation.campaign_id == campaign_id)
+        )
+        assert summed == expected
