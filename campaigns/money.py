@@ -57,6 +57,12 @@ def to_major(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
+def major_text(minor: int, currency: str) -> str:
+    """Minor units as a plain number for a form field or link: 2500 -> "25", 2550 -> "25.50"."""
+    value = to_major(minor, currency)
+    return str(int(value)) if value == value.to_integral_value() else f"{value:f}"
+
+
 def parse_amount(text: str, currency: str) -> int:
     """Read an amount as people type it ("25", "25.5", "1,000", "$25") into minor units.
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..fundraising.gifts import GiftRequest
@@ -35,7 +43,10 @@ class DonateForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no type hi
     )
     frequency = RadioField(
         "How often",
-        choices=[(Frequency.ONE_TIME.value, "One time"), (Frequency.MONTHLY.value, "Monthly")],
+        choices=[
+            SelectChoice(Frequency.ONE_TIME.value, "One time"),
+            SelectChoice(Frequency.MONTHLY.value, "Monthly"),
+        ],
         validators=[InputRequired("Choose one time or monthly.")],
     )
     cover_fees = BooleanField("Cover the processing fee")

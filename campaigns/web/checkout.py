@@ -20,7 +20,7 @@ from ..fundraising.gifts import (
 )
 from ..fundraising.progress import campaign_progress
 from ..models import Campaign, Donation, DonationStatus, Frequency, Stage, utcnow
-from ..money import to_major
+from ..money import major_text
 from ..payments.stripe_api import (
     CheckoutRequest,
     PaymentServiceError,
@@ -44,10 +44,6 @@ def _campaign_or_404(slug: str) -> Campaign:
     return campaign
 
 
-def _major(minor: int, currency: str) -> str:
-    return f"{to_major(minor, currency):f}"
-
-
 def _prefill(campaign: Campaign) -> dict[str, Any]:
     """Form values from a link (banner, email) or from a Checkout the donor backed out of."""
     args = request.args
@@ -58,7 +54,7 @@ def _prefill(campaign: Campaign) -> dict[str, Any]:
             donation = None
         if donation is not None:
             return {
-                "amount": _major(donation.amount, donation.currency),
+                "amount": major_text(donation.amount, donation.currency),
                 "frequency": donation.frequency.value,
                 "cover_fees": donation.fee_amount > 0,
                 "name": donation.name,
@@ -77,7 +73,7 @@ def _prefill(campaign: Campaign) -> dict[str, Any]:
         else None
     )
     amount = args.get("amount") or (
-        _major(default_amount, campaign.currency) if default_amount else ""
+        major_text(default_amount, campaign.currency) if default_amount else ""
     )
     return {
         "amount": amount[:32],

@@ -9,7 +9,7 @@ from babel.dates import format_datetime
 from flask import Flask
 from markupsafe import Markup, escape
 
-from ..money import exponent, format_money, to_major
+from ..money import exponent, format_money, major_text
 
 LOCALE = "en_US"
 
@@ -53,15 +53,9 @@ def paragraphs(text: str) -> Markup:
     )
 
 
-def major(minor: int, currency: str) -> str:
-    """Minor units as a plain number a form field or link carries: ``2500`` -> ``25``."""
-    value = to_major(minor, currency)
-    return f"{value:f}" if value != value.to_integral_value() else str(int(value))
-
-
 def register(app: Flask) -> None:
     app.add_template_filter(money)
-    app.add_template_filter(major)
+    app.add_template_filter(major_text, "major")
     app.add_template_filter(exponent, "currency_exponent")
     app.add_template_filter(local_datetime)
     app.add_template_filter(duration)

@@ -36,8 +36,16 @@ def snapshot(slug: str = "eoy-test") -> dict[str, Any]:
     return {
         "totals": totals(slug),
         "donations": [
-            (d.amount, d.fee_amount, d.status.value, d.counted_amount, d.stripe_invoice_id,
-             d.stripe_payment_intent_id, d.donor_id is not None, d.recurring_gift_id is not None)
+            (
+                d.amount,
+                d.fee_amount,
+                d.status.value,
+                d.counted_amount,
+                d.stripe_invoice_id,
+                d.stripe_payment_intent_id,
+                d.donor_id is not None,
+                d.recurring_gift_id is not None,
+            )
             for d in donations
         ],
         "recurring": [(g.status.value, g.amount, g.failed_payments) for g in gifts],

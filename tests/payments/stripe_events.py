@@ -17,8 +17,9 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_test{next(_ids):06d}"
 
 
-def event(event_type: str, obj: dict[str, Any], *, created: int | None = None,
-          event_id: str | None = None) -> dict[str, Any]:
+def event(
+    event_type: str, obj: dict[str, Any], *, created: int | None = None, event_id: str | None = None
+) -> dict[str, Any]:
     return {
         "id": event_id or new_id("evt"),
         "object": "event",
@@ -32,12 +33,15 @@ def event(event_type: str, obj: dict[str, Any], *, created: int | None = None,
     }
 
 
-def post_event(client, payload: dict[str, Any], *, secret: str = WEBHOOK_SECRET,
-               timestamp: int | None = None):
+def post_event(
+    client, payload: dict[str, Any], *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+):
     body = json.dumps(payload)
     header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp=timestamp)
     return client.post(
-        "/stripe/webhook", data=body, headers={"Stripe-Signature": header},
+        "/stripe/webhook",
+        data=body,
+        headers={"Stripe-Signature": header},
         content_type="application/json",
     )
 
@@ -46,10 +50,17 @@ def metadata(donation_id: int, campaign: str = "eoy-test") -> dict[str, str]:
     return {"donation_id": str(donation_id), "campaign": campaign, "source": "", "variant": ""}
 
 
-def checkout_session(donation_id: int, amount: int, *, mode: str = "payment",
-                     payment_status: str = "paid", payment_intent: str | None = None,
-                     subscription: str | None = None, invoice: str | None = None,
-                     session_id: str | None = None) -> dict[str, Any]:
+def checkout_session(
+    donation_id: int,
+    amount: int,
+    *,
+    mode: str = "payment",
+    payment_status: str = "paid",
+    payment_intent: str | None = None,
+    subscription: str | None = None,
+    invoice: str | None = None,
+    session_id: str | None = None,
+) -> dict[str, Any]:
     return {
         "id": session_id or new_id("cs"),
         "object": "checkout.session",
@@ -67,15 +78,27 @@ def checkout_session(donation_id: int, amount: int, *, mode: str = "payment",
     }
 
 
-def invoice(donation_id: int, subscription: str, amount: int, *, billing_reason: str,
-            payment_intent: str | None, invoice_id: str | None = None,
-            status: str = "paid") -> dict[str, Any]:
+def invoice(
+    donation_id: int,
+    subscription: str,
+    amount: int,
+    *,
+    billing_reason: str,
+    payment_intent: str | None,
+    invoice_id: str | None = None,
+    status: str = "paid",
+) -> dict[str, Any]:
     payments = None
     if payment_intent:
         payments = {
             "object": "list",
-            "data": [{"object": "invoice_payment", "status": "paid",
-                      "payment": {"type": "payment_intent", "payment_intent": payment_intent}}],
+            "data": [
+                {
+                    "object": "invoice_payment",
+                    "status": "paid",
+                    "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+                }
+            ],
         }
     return {
         "id": invoice_id or new_id("in"),
@@ -90,17 +113,26 @@ def invoice(donation_id: int, subscription: str, amount: int, *, billing_reason:
         "parent": {
             "type": "subscription_details",
             "quote_details": None,
-            "subscription_details": {"subscription": subscription,
-                                     "metadata": metadata(donation_id)},
+            "subscription_details": {
+                "subscription": subscription,
+                "metadata": metadata(donation_id),
+            },
         },
         "payments": payments,
         "status_transitions": {"paid_at": int(time.time()) if status == "paid" else None},
     }
 
 
-def subscription(donation_id: int, subscription_id: str, amount: int, *, status: str = "active",
-                 period_end: int | None = None, cancel_at_period_end: bool = False,
-                 canceled_at: int | None = None) -> dict[str, Any]:
+def subscription(
+    donation_id: int,
+    subscription_id: str,
+    amount: int,
+    *,
+    status: str = "active",
+    period_end: int | None = None,
+    cancel_at_period_end: bool = False,
+    canceled_at: int | None = None,
+) -> dict[str, Any]:
     return {
         "id": subscription_id,
         "object": "subscription",
@@ -110,17 +142,30 @@ def subscription(donation_id: int, subscription_id: str, amount: int, *, status:
         "cancel_at_period_end": cancel_at_period_end,
         "canceled_at": canceled_at,
         "metadata": metadata(donation_id),
-        "items": {"object": "list", "data": [{
-            "id": new_id("si"), "object": "subscription_item", "quantity": 1,
-            "current_period_end": period_end or int(time.time()) + 30 * 86400,
-            "price": {"id": new_id("price"), "object": "price", "unit_amount": amount,
-                      "currency": "usd", "recurring": {"interval": "month"}},
-        }]},
+        "items": {
+            "object": "list",
+            "data": [
+                {
+                    "id": new_id("si"),
+                    "object": "subscription_item",
+                    "quantity": 1,
+                    "current_period_end": period_end or int(time.time()) + 30 * 86400,
+                    "price": {
+                        "id": new_id("price"),
+                        "object": "price",
+                        "unit_amount": amount,
+                        "currency": "usd",
+                        "recurring": {"interval": "month"},
+                    },
+                }
+            ],
+        },
     }
 
 
-def charge(payment_intent: str, amount: int, amount_refunded: int = 0,
-           charge_id: str | None = None) -> dict[str, Any]:
+def charge(
+    payment_intent: str, amount: int, amount_refunded: int = 0, charge_id: str | None = None
+) -> dict[str, Any]:
     return {
         "id": charge_id or new_id("ch"),
         "object": "charge",
@@ -134,8 +179,9 @@ def charge(payment_intent: str, amount: int, amount_refunded: int = 0,
     }
 
 
-def dispute(payment_intent: str, charge_id: str, amount: int, status: str,
-            dispute_id: str = "dp_test") -> dict[str, Any]:
+def dispute(
+    payment_intent: str, charge_id: str, amount: int, status: str, dispute_id: str = "dp_test"
+) -> dict[str, Any]:
     return {
         "id": dispute_id,
         "object": "dispute",

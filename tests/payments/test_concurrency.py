@@ -20,15 +20,17 @@ SENDERS = 20
 @pytest.fixture(scope="module")
 def committing_app():
     url = fresh_database("concurrency")
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SENDERS} if is_postgres() else {},
-        "STRIPE_WEBHOOK_SECRET": se.WEBHOOK_SECRET,
-        "STRIPE_SECRET_KEY": "sk_test_ledger",
-        "STRIPE_API_BASE": "http://127.0.0.1:9",
-        "STRIPE_MAX_NETWORK_RETRIES": 0,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SENDERS} if is_postgres() else {},
+            "STRIPE_WEBHOOK_SECRET": se.WEBHOOK_SECRET,
+            "STRIPE_SECRET_KEY": "sk_test_ledger",
+            "STRIPE_API_BASE": "http://127.0.0.1:9",
+            "STRIPE_MAX_NETWORK_RETRIES": 0,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
     yield app
@@ -55,8 +57,10 @@ def test_twenty_concurrent_deliveries_of_one_event_apply_once(committing_app) ->
     with committing_app.app_context():
         campaign = make_campaign(slug="concurrent-one")
         gift = start_gift(campaign, 2500)
-        payload = se.event("checkout.session.completed",
-                           se.checkout_session(gift.id, 2500, payment_intent="pi_conc"))
+        payload = se.event(
+            "checkout.session.completed",
+            se.checkout_session(gift.id, 2500, payment_intent="pi_conc"),
+        )
         campaign_id = campaign.id
 
     outcomes = post_all(committing_app, [payload] * SENDERS)
@@ -65,19 +69,25 @@ def test_twenty_concurrent_deliveries_of_one_event_apply_once(committing_app) ->
     with committing_app.app_context():
         stored = db.session.get(Campaign, campaign_id)
         assert (stored.raised_amount, stored.donation_count, stored.donor_count) == (2500, 1, 1)
-        assert db.session.scalar(
-            select(func.count()).select_from(StripeEvent).where(StripeEvent.id == payload["id"])
-        ) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(StripeEvent).where(StripeEvent.id == payload["id"])
+            )
+            == 1
+        )
 
 
 def test_concurrent_gifts_to_one_campaign_all_count(committing_app) -> None:
     with committing_app.app_context():
         campaign = make_campaign(slug="concurrent-many")
-        gifts = [start_gift(campaign, 1000 + i, email=f"donor{i}@example.org")
-                 for i in range(SENDERS)]
+        gifts = [
+            start_gift(campaign, 1000 + i, email=f"donor{i}@example.org") for i in range(SENDERS)
+        ]
         payloads = [
-            se.event("checkout.session.completed",
-                     se.checkout_session(g.id, g.amount, payment_intent=f"pi_many_{g.id}"))
+            se.event(
+                "checkout.session.completed",
+                se.checkout_session(g.id, g.amount, payment_intent=f"pi_many_{g.id}"),
+            )
             for g in gifts
         ]
         campaign_id = campaign.id
@@ -89,7 +99,9 @@ def test_concurrent_gifts_to_one_campaign_all_count(committing_app) -> None:
     with committing_app.app_context():
         stored = db.session.get(Campaign, campaign_id)
         assert (stored.raised_amount, stored.donation_count, stored.donor_count) == (
-            expected, SENDERS, SENDERS
+            expected,
+            SENDERS,
+            SENDERS,
         )
         summed = db.session.scalar(
             select(func.sum(Donation.counted_amount)).where(Donation.campaign_id == campaign_id)

@@ -13,30 +13,61 @@ from tests.payments.ledger_state import recomputed_totals, snapshot
 def scenario(one_time_id: int, monthly_id: int) -> list[dict]:
     """A month of one newsroom's life: a refunded gift, and a monthly gift that hits trouble."""
     a, b = one_time_id, monthly_id
-    first = se.invoice(b, "sub_b", 1500, billing_reason="subscription_create",
-                       payment_intent="pi_b1", invoice_id="in_b1")
-    renewal = se.invoice(b, "sub_b", 1500, billing_reason="subscription_cycle",
-                         payment_intent="pi_b2", invoice_id="in_b2")
-    failed = se.invoice(b, "sub_b", 1500, billing_reason="subscription_cycle",
-                        payment_intent=None, invoice_id="in_b3", status="open")
+    first = se.invoice(
+        b,
+        "sub_b",
+        1500,
+        billing_reason="subscription_create",
+        payment_intent="pi_b1",
+        invoice_id="in_b1",
+    )
+    renewal = se.invoice(
+        b,
+        "sub_b",
+        1500,
+        billing_reason="subscription_cycle",
+        payment_intent="pi_b2",
+        invoice_id="in_b2",
+    )
+    failed = se.invoice(
+        b,
+        "sub_b",
+        1500,
+        billing_reason="subscription_cycle",
+        payment_intent=None,
+        invoice_id="in_b3",
+        status="open",
+    )
     return [
-        se.event("checkout.session.completed",
-                 se.checkout_session(a, 10000, payment_intent="pi_a"), created=10),
+        se.event(
+            "checkout.session.completed",
+            se.checkout_session(a, 10000, payment_intent="pi_a"),
+            created=10,
+        ),
         se.event("charge.refunded", se.charge("pi_a", 10000, 1000, "ch_a"), created=20),
         se.event("charge.refunded", se.charge("pi_a", 10000, 3000, "ch_a"), created=30),
-        se.event("checkout.session.completed",
-                 se.checkout_session(b, 1500, mode="subscription", subscription="sub_b",
-                                     invoice="in_b1"), created=11),
+        se.event(
+            "checkout.session.completed",
+            se.checkout_session(
+                b, 1500, mode="subscription", subscription="sub_b", invoice="in_b1"
+            ),
+            created=11,
+        ),
         se.event("invoice.paid", first, created=11),
         se.event("customer.subscription.created", se.subscription(b, "sub_b", 1500), created=11),
         se.event("invoice.paid", renewal, created=40),
-        se.event("charge.dispute.created",
-                 se.dispute("pi_b2", "ch_b2", 1500, "needs_response"), created=50),
-        se.event("charge.dispute.closed", se.dispute("pi_b2", "ch_b2", 1500, "lost"),
-                 created=60),
+        se.event(
+            "charge.dispute.created",
+            se.dispute("pi_b2", "ch_b2", 1500, "needs_response"),
+            created=50,
+        ),
+        se.event("charge.dispute.closed", se.dispute("pi_b2", "ch_b2", 1500, "lost"), created=60),
         se.event("invoice.payment_failed", failed, created=70),
-        se.event("customer.subscription.updated",
-                 se.subscription(b, "sub_b", 1500, status="past_due"), created=70),
+        se.event(
+            "customer.subscription.updated",
+            se.subscription(b, "sub_b", 1500, status="past_due"),
+            created=70,
+        ),
         se.event("payment_intent.created", {"id": "pi_ignored"}, created=5),
     ]
 

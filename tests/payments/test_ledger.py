@@ -25,8 +25,11 @@ def deliver(client, event_type, obj, **kwargs):
 
 def paid_one_time(client, campaign, amount=2500, pi="pi_1", **gift):
     donation = start_gift(campaign, amount, **gift)
-    deliver(client, "checkout.session.completed",
-            se.checkout_session(donation.id, amount, payment_intent=pi))
+    deliver(
+        client,
+        "checkout.session.completed",
+        se.checkout_session(donation.id, amount, payment_intent=pi),
+    )
     return donation
 
 
@@ -71,10 +74,16 @@ def test_delayed_payment_is_pending_until_it_settles(client, db, campaign) -> No
     assert db.get(Donation, settles.id).status is DonationStatus.PROCESSING
     assert totals() == (0, 0, 0)
 
-    deliver(client, "checkout.session.async_payment_succeeded",
-            se.checkout_session(settles.id, 5000, payment_intent="pi_s"))
-    deliver(client, "checkout.session.async_payment_failed",
-            se.checkout_session(bounces.id, 7000, payment_intent="pi_b", payment_status="unpaid"))
+    deliver(
+        client,
+        "checkout.session.async_payment_succeeded",
+        se.checkout_session(settles.id, 5000, payment_intent="pi_s"),
+    )
+    deliver(
+        client,
+        "checkout.session.async_payment_failed",
+        se.checkout_session(bounces.id, 7000, payment_intent="pi_b", payment_status="unpaid"),
+    )
     db.expire_all()
     assert db.get(Donation, settles.id).status is DonationStatus.PAID
     assert db.get(Donation, bounces.id).status is DonationStatus.FAILED
@@ -106,24 +115,36 @@ def test_refund_before_the_payment_is_known_still_counts(client, db, campaign) -
     donation = start_gift(campaign, 4000)
     deliver(client, "charge.refunded", se.charge("pi_early", 4000, amount_refunded=1000))
     assert totals() == (0, 0, 0)
-    deliver(client, "checkout.session.completed",
-            se.checkout_session(donation.id, 4000, payment_intent="pi_early"))
+    deliver(
+        client,
+        "checkout.session.completed",
+        se.checkout_session(donation.id, 4000, payment_intent="pi_early"),
+    )
     assert totals() == (3000, 1, 1) == recomputed_totals()
 
 
 @pytest.mark.parametrize(("outcome", "expected"), [("won", 5000), ("lost", 0)])
 def test_disputes_count_until_lost(client, db, campaign, outcome, expected) -> None:
     paid_one_time(client, campaign, 5000, "pi_d")
-    deliver(client, "charge.dispute.created",
-            se.dispute("pi_d", "ch_d", 5000, "needs_response"), created=1000)
+    deliver(
+        client,
+        "charge.dispute.created",
+        se.dispute("pi_d", "ch_d", 5000, "needs_response"),
+        created=1000,
+    )
     assert totals()[0] == 5000
-    deliver(client, "charge.dispute.closed", se.dispute("pi_d", "ch_d", 5000, outcome),
-            created=2000)
+    deliver(
+        client, "charge.dispute.closed", se.dispute("pi_d", "ch_d", 5000, outcome), created=2000
+    )
     assert totals()[0] == expected
     assert recomputed_totals()[0] == expected
     # The "created" event redelivered after the close doesn't reopen it.
-    deliver(client, "charge.dispute.updated",
-            se.dispute("pi_d", "ch_d", 5000, "under_review"), created=1500)
+    deliver(
+        client,
+        "charge.dispute.updated",
+        se.dispute("pi_d", "ch_d", 5000, "under_review"),
+        created=1500,
+    )
     assert totals()[0] == expected
     payment = db.scalar(select(Payment).where(Payment.stripe_payment_intent_id == "pi_d"))
     assert payment.dispute_status.value == outcome
@@ -138,10 +159,17 @@ def test_first_monthly_payment_counts_once_in_either_order(
     client, db, campaign, session_first
 ) -> None:
     gift = monthly_gift(campaign)
-    session = se.checkout_session(gift.id, 1500, mode="subscription", subscription="sub_1",
-                                  invoice="in_1")
-    first_invoice = se.invoice(gift.id, "sub_1", 1500, billing_reason="subscription_create",
-                               payment_intent="pi_m1", invoice_id="in_1")
+    session = se.checkout_session(
+        gift.id, 1500, mode="subscription", subscription="sub_1", invoice="in_1"
+    )
+    first_invoice = se.invoice(
+        gift.id,
+        "sub_1",
+        1500,
+        billing_reason="subscription_create",
+        payment_intent="pi_m1",
+        invoice_id="in_1",
+    )
     events = [("checkout.session.completed", session), ("invoice.paid", first_invoice)]
     for event_type, obj in events if session_first else reversed(events):
         deliver(client, event_type, obj)
@@ -160,21 +188,44 @@ def test_first_monthly_payment_counts_once_in_either_order(
 
 def start_monthly(client, campaign):
     gift = monthly_gift(campaign)
-    deliver(client, "checkout.session.completed",
-            se.checkout_session(gift.id, 1500, mode="subscription", subscription="sub_1",
-                                invoice="in_1"))
-    deliver(client, "invoice.paid",
-            se.invoice(gift.id, "sub_1", 1500, billing_reason="subscription_create",
-                       payment_intent="pi_m1", invoice_id="in_1"))
-    deliver(client, "customer.subscription.created", se.subscription(gift.id, "sub_1", 1500),
-            created=100)
+    deliver(
+        client,
+        "checkout.session.completed",
+        se.checkout_session(
+            gift.id, 1500, mode="subscription", subscription="sub_1", invoice="in_1"
+        ),
+    )
+    deliver(
+        client,
+        "invoice.paid",
+        se.invoice(
+            gift.id,
+            "sub_1",
+            1500,
+            billing_reason="subscription_create",
+            payment_intent="pi_m1",
+            invoice_id="in_1",
+        ),
+    )
+    deliver(
+        client,
+        "customer.subscription.created",
+        se.subscription(gift.id, "sub_1", 1500),
+        created=100,
+    )
     return gift
 
 
 def test_every_renewal_is_one_more_gift(client, db, campaign) -> None:
     gift = start_monthly(client, campaign)
-    renewal = se.invoice(gift.id, "sub_1", 1500, billing_reason="subscription_cycle",
-                         payment_intent="pi_m2", invoice_id="in_2")
+    renewal = se.invoice(
+        gift.id,
+        "sub_1",
+        1500,
+        billing_reason="subscription_cycle",
+        payment_intent="pi_m2",
+        invoice_id="in_2",
+    )
     deliver(client, "invoice.paid", renewal)
     # Stripe may describe the same invoice in a second event: still one gift.
     deliver(client, "invoice.paid", renewal)
@@ -186,8 +237,15 @@ def test_every_renewal_is_one_more_gift(client, db, campaign) -> None:
 
 def test_failed_renewal_makes_the_gift_past_due_until_paid(client, db, campaign) -> None:
     gift = start_monthly(client, campaign)
-    failed = se.invoice(gift.id, "sub_1", 1500, billing_reason="subscription_cycle",
-                        payment_intent=None, invoice_id="in_2", status="open")
+    failed = se.invoice(
+        gift.id,
+        "sub_1",
+        1500,
+        billing_reason="subscription_cycle",
+        payment_intent=None,
+        invoice_id="in_2",
+        status="open",
+    )
     deliver(client, "invoice.payment_failed", failed)
     recurring = db.scalar(select(RecurringGift))
     assert (recurring.status, recurring.failed_payments) == (RecurringStatus.PAST_DUE, 1)
@@ -196,11 +254,24 @@ def test_failed_renewal_makes_the_gift_past_due_until_paid(client, db, campaign)
     )
     assert totals() == (1500, 1, 1)
 
-    deliver(client, "invoice.paid",
-            se.invoice(gift.id, "sub_1", 1500, billing_reason="subscription_cycle",
-                       payment_intent="pi_m2", invoice_id="in_2"))
-    deliver(client, "customer.subscription.updated", se.subscription(gift.id, "sub_1", 1500),
-            created=300)
+    deliver(
+        client,
+        "invoice.paid",
+        se.invoice(
+            gift.id,
+            "sub_1",
+            1500,
+            billing_reason="subscription_cycle",
+            payment_intent="pi_m2",
+            invoice_id="in_2",
+        ),
+    )
+    deliver(
+        client,
+        "customer.subscription.updated",
+        se.subscription(gift.id, "sub_1", 1500),
+        created=300,
+    )
     db.expire_all()
     assert db.scalar(select(RecurringGift.status)) is RecurringStatus.ACTIVE
     assert totals() == (3000, 2, 1) == recomputed_totals()
@@ -208,11 +279,18 @@ def test_failed_renewal_makes_the_gift_past_due_until_paid(client, db, campaign)
 
 def test_older_subscription_snapshots_are_ignored(client, db, campaign) -> None:
     gift = start_monthly(client, campaign)
-    deliver(client, "customer.subscription.deleted",
-            se.subscription(gift.id, "sub_1", 1500, status="canceled", canceled_at=400),
-            created=400)
-    deliver(client, "customer.subscription.updated",
-            se.subscription(gift.id, "sub_1", 2500, status="past_due"), created=300)
+    deliver(
+        client,
+        "customer.subscription.deleted",
+        se.subscription(gift.id, "sub_1", 1500, status="canceled", canceled_at=400),
+        created=400,
+    )
+    deliver(
+        client,
+        "customer.subscription.updated",
+        se.subscription(gift.id, "sub_1", 2500, status="past_due"),
+        created=300,
+    )
     recurring = db.scalar(select(RecurringGift))
     assert recurring.status is RecurringStatus.CANCELED
     assert recurring.canceled_at is not None
@@ -223,6 +301,10 @@ def test_older_subscription_snapshots_are_ignored(client, db, campaign) -> None:
 
 def test_amount_change_is_taken_from_the_subscription(client, db, campaign) -> None:
     gift = start_monthly(client, campaign)
-    deliver(client, "customer.subscription.updated", se.subscription(gift.id, "sub_1", 4000),
-            created=200)
+    deliver(
+        client,
+        "customer.subscription.updated",
+        se.subscription(gift.id, "sub_1", 4000),
+        created=200,
+    )
     assert db.scalar(select(RecurringGift.amount)) == 4000

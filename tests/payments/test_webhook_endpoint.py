@@ -20,8 +20,10 @@ def test_missing_forged_and_stale_signatures_are_refused(client, db) -> None:
     stale = se.post_event(client, payload, timestamp=int(time.time()) - 301)
     tampered_header = stripe.WebhookSignature.generate_signature_header(body, se.WEBHOOK_SECRET)
     tampered = client.post(
-        "/stripe/webhook", data=body.replace("cus_1", "cus_2"),
-        headers={"Stripe-Signature": tampered_header}, content_type="application/json",
+        "/stripe/webhook",
+        data=body.replace("cus_1", "cus_2"),
+        headers={"Stripe-Signature": tampered_header},
+        content_type="application/json",
     )
     for response in (missing, forged, stale, tampered):
         assert response.status_code == 400
@@ -48,8 +50,9 @@ def test_unknown_types_are_acknowledged_and_ignored(client, db) -> None:
 def test_a_repeated_event_changes_nothing(client, db) -> None:
     campaign = make_campaign()
     gift = start_gift(campaign, 2500)
-    payload = se.event("checkout.session.completed",
-                       se.checkout_session(gift.id, 2500, payment_intent="pi_1"))
+    payload = se.event(
+        "checkout.session.completed", se.checkout_session(gift.id, 2500, payment_intent="pi_1")
+    )
     first = se.post_event(client, payload)
     again = se.post_event(client, payload)
     assert first.json["outcome"] == "applied"

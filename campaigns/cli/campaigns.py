@@ -1,19 +1,19 @@
-"""``flask`` commands: campaigns and demo data."""
+"""``flask campaigns …`` and ``flask demo``: campaigns and demo data."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 
-from .db import unit_of_work
-from .fundraising.campaigns import CampaignDraft, create_campaign, find_campaign, list_campaigns
-from .fundraising.demo import load_demo
-from .fundraising.errors import ValidationError
-from .fundraising.progress import campaign_progress
-from .fundraising.schedule import load_zone, parse_local_datetime
-from .models import CampaignStatus, Frequency, utcnow
-from .money import AmountError, format_money, normalize_currency, parse_amount
+from ..db import unit_of_work
+from ..fundraising.campaigns import CampaignDraft, create_campaign, find_campaign, list_campaigns
+from ..fundraising.demo import load_demo
+from ..fundraising.errors import ValidationError
+from ..fundraising.progress import campaign_progress
+from ..fundraising.schedule import load_zone, parse_local_datetime
+from ..models import CampaignStatus, Frequency, utcnow
+from ..money import AmountError, format_money, normalize_currency, parse_amount
 
 campaigns_cli = AppGroup("campaigns", help="Create and inspect campaigns.")
 
@@ -173,8 +173,3 @@ def demo_command() -> None:
         campaign, created = load_demo(utcnow())
     verb = "Loaded" if created else "Already there:"
     click.echo(f"{verb} demo campaign {campaign.slug} -> /campaigns/{campaign.slug}")
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(campaigns_cli)
-    app.cli.add_command(demo_command)

@@ -1,0 +1,14 @@
+"""``flask --app app …`` commands."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .campaigns import campaigns_cli, demo_command
+from .payments import stripe_cli
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(campaigns_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(stripe_cli)
