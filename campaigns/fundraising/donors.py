@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from ..models import Donor, normalize_email
-from .locking import get_or_create_locked
+from .locking import upsert
 
 
 def find_or_create_donor(
     email: str, name: str, *, newsletter: bool = False, stripe_customer_id: str | None = None
-) -> Donor:
-    """The donor with this email (any case), created on first gift; newer details win."""
-    key = normalize_email(email)
-    donor = get_or_create_locked(
+) -> int:
+    """The id of the donor with this email (any case), created on first gift.
+
+    A newer non-empty name wins; opting in to the newsletter is remembered, and leaving the
+    box unticked on a later gift doesn't opt out. One statement, so two first gifts from the
+    same person at once still make one donor.
+    """
+
+    return upsert(
         Donor,
-        {"email_key": key},
-        {"email": email.strip(), "name": name.strip(), "newsletter": newsletter},
+        {
+            "email": email.strip(),
+            "email_key": normalize_email(email),
+            "name": name.strip(),
+            "newsletter": newsletter,
+            "stripe_customer_id": stripe_customer_id,
+        },
+        conflict=("email_key",),
+        update=(
+            "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE donor.name END, "
+            "newsletter = donor.newsletter OR excluded.newsletter, "
+            "stripe_customer_id = COALESCE(excluded.stripe_customer_id, donor.stripe_customer_id)"
+        ),
     )
-    if name.strip():
-        donor.name = name.strip()
-    # Opting in is remembered; leaving the box unticked on a later gift doesn't opt out.
-    donor.newsletter = donor.newsletter or newsletter
-    if stripe_customer_id:
-        donor.stripe_customer_id = stripe_customer_id
-    return donor

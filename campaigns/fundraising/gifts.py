@@ -84,13 +84,12 @@ def mark_paid(
         donation.status = DonationStatus.PAID
         donation.paid_at = paid_at or utcnow()
     if donation.donor_id is None and donation.email:
-        donor = find_or_create_donor(
+        donation.donor_id = find_or_create_donor(
             donation.email,
             donation.name,
             newsletter=donation.newsletter,
             stripe_customer_id=customer_id,
         )
-        donation.donor_id = donor.id
     recount(donation)
 
 

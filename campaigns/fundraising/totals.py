@@ -14,7 +14,7 @@ from ..models import (
     Payment,
     utcnow,
 )
-from .locking import get_or_create_locked
+from .locking import upsert
 
 
 def net_amount(donation: Donation, payment: Payment | None) -> int:
@@ -53,17 +53,18 @@ def recount(donation: Donation) -> None:
         return
     donor_delta = 0
     if count_delta and donation.donor_id is not None:
-        link = get_or_create_locked(
+        link = {"campaign_id": donation.campaign_id, "donor_id": donation.donor_id}
+        after = upsert(
             CampaignDonor,
-            {"campaign_id": donation.campaign_id, "donor_id": donation.donor_id},
-            {"counted_gifts": 0},
+            {**link, "counted_gifts": count_delta},
+            conflict=("campaign_id", "donor_id"),
+            update="counted_gifts = campaign_donor.counted_gifts + excluded.counted_gifts",
+            returning="counted_gifts",
         )
-        before = link.counted_gifts
-        link.counted_gifts = before + count_delta
-        donor_delta = int(link.counted_gifts > 0) - int(before > 0)
+        donor_delta = int(after > 0) - int(after - count_delta > 0)
     donation.counted_amount = net
     donation.counted = counted
-    db.session.flush()
+    db.session.flush()  # the gift's row before the campaign's, as every handler locks them
     # Last, so the campaign row (shared by every gift) stays locked for the shortest time.
     db.session.execute(
         update(Campaign)
