@@ -53,6 +53,7 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 3
 class LiveServer:
     url: str
     env: dict[str, str]
+    sandbox_url: str
 
     def flask(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a ``flask --app app`` command against the live server's database."""
@@ -68,30 +69,54 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
-    """The app as its own process on loopback, on a database of its own with the demo loaded."""
-    port = free_port()
+    """The app as its own process on loopback, on a database of its own with the demo loaded,
+    talking to the Stripe sandbox as another process: production's shape, offline."""
+    port, sandbox_port = free_port(), free_port()
+    url, sandbox_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
+    secret = "whsec_live_tests"
     env = {
         **os.environ,
         "DATABASE_URL": fresh_database("live"),
         "SECRET_KEY": "live-test-secret",
-        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "PUBLIC_URL": url,
+        "STRIPE_SECRET_KEY": "sk_test_live_tests",
+        "STRIPE_API_BASE": sandbox_url,
+        "STRIPE_WEBHOOK_SECRET": secret,
     }
-    server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
+    server = LiveServer(url=url, env=env, sandbox_url=sandbox_url)
     server.flask("db", "upgrade")
     server.flask("demo")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port), "--no-reload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    commands = [
+        [
+            "campaigns.sandbox",
+            "--port",
+            str(sandbox_port),
+            "--webhook-url",
+            f"{url}/stripe/webhook",
+            "--webhook-secret",
+            secret,
+        ],
+        ["flask", "--app", "app", "run", "--port", str(port), "--no-reload"],
+    ]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for command in commands
+    ]
     try:
-        wait_for_http(server.url + "/", process)
+        wait_for_http(sandbox_url + "/", processes[0])
+        wait_for_http(url + "/", processes[1])
         yield server
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
 
 
 def chromium_path() -> str | None:
