@@ -45,7 +45,11 @@ def recount(donation: Donation) -> None:
     The gift remembers what it last contributed, so calling this again (a repeated or
     reordered event) moves nothing. The caller holds the donation's row lock.
     """
-    net = net_amount(donation, payment_of(donation))
+    payment = payment_of(donation)
+    if payment is not None:
+        donation.amount_refunded = payment.amount_refunded
+        donation.dispute_status = payment.dispute_status
+    net = net_amount(donation, payment)
     counted = net > 0
     amount_delta = net - donation.counted_amount
     count_delta = int(counted) - int(donation.counted)

@@ -1,13 +1,15 @@
 """The database models; importing this package registers every table on ``db.metadata``."""
 
 from .campaign import BannerCopy, Campaign, CampaignStatus, Frequency, Stage
-from .donation import DisputeStatus, Donation, DonationStatus, Payment
+from .donation import DisputeStatus, Donation, DonationStatus, Payment, PaymentMethod
 from .donor import CampaignDonor, Donor, normalize_email
 from .recurring import RecurringGift, RecurringStatus
+from .staff import AuditEntry, Role, Staff
 from .stripe_event import StripeEvent
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "AuditEntry",
     "BannerCopy",
     "Campaign",
     "CampaignDonor",
@@ -18,8 +20,11 @@ __all__ = [
     "Donor",
     "Frequency",
     "Payment",
+    "PaymentMethod",
     "RecurringGift",
     "RecurringStatus",
+    "Role",
+    "Staff",
     "Stage",
     "StripeEvent",
     "UTCDateTime",

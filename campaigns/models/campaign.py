@@ -89,6 +89,9 @@ class Campaign(Base):
     donor_count: Mapped[int] = mapped_column(Integer, default=0)
     donation_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    # Last year's campaign, drawn beside this one on the dashboard's charts.
+    previous_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

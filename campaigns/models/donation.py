@@ -22,6 +22,14 @@ class DonationStatus(enum.StrEnum):
     PAID = "paid"
     FAILED = "failed"
     EXPIRED = "expired"  # the Checkout Session lapsed unpaid
+    VOIDED = "voided"  # an offline gift recorded in error; kept, never deleted
+
+
+class PaymentMethod(enum.StrEnum):
+    CARD = "card"  # through Stripe
+    CHECK = "check"
+    CASH = "cash"
+    BANK_TRANSFER = "bank_transfer"
 
 
 class DisputeStatus(enum.StrEnum):
@@ -56,6 +64,8 @@ class Donation(Base):
         CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
         CheckConstraint("counted_amount >= 0", name="counted_not_negative"),
         Index("ix_donation_campaign_created", "campaign_id", "created_at"),
+        Index("ix_donation_paid_at", "paid_at"),
+        Index("ix_donation_donor_paid", "donor_id", "paid_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,6 +97,18 @@ class Donation(Base):
     source: Mapped[str] = mapped_column(String(64), default="")
     variant: Mapped[str] = mapped_column(String(32), default="")
 
+    method: Mapped[PaymentMethod] = mapped_column(
+        str_enum(PaymentMethod), default=PaymentMethod.CARD
+    )
+    reference: Mapped[str] = mapped_column(String(100), default="")  # check number, bank ref
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Copies of the payment's refund and dispute facts, so reports filter without a join.
+    amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    dispute_status: Mapped[DisputeStatus] = mapped_column(
+        str_enum(DisputeStatus), default=DisputeStatus.NONE
+    )
+
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -97,6 +119,10 @@ class Donation(Base):
 
     campaign: Mapped[Campaign] = relationship()
     donor: Mapped[Donor | None] = relationship()
+
+    @property
+    def offline(self) -> bool:
+        return self.method is not PaymentMethod.CARD
 
     @property
     def total_amount(self) -> int:
