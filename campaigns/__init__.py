@@ -9,7 +9,7 @@ from flask import Flask
 
 from . import models  # noqa: F401 - registers the tables before Flask-Migrate looks
 from .config import load_config
-from .extensions import csrf, migrate
+from .extensions import csrf, limiter, login_manager, migrate
 from .extensions import db as sqlalchemy_db  # ``campaigns.db`` is the unit-of-work module
 from .payments import stripe_api
 
@@ -33,6 +33,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sqlalchemy_db.init_app(app)
     migrate.init_app(app, sqlalchemy_db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
     stripe_api.init_app(app)
 
     from .cli import register_cli

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
+from ..accounts.audit import record
 from ..extensions import db
-from ..models import BannerCopy, Campaign, CampaignStatus, Frequency, Stage
+from ..models import BannerCopy, Campaign, CampaignStatus, Frequency, Staff, Stage
 from ..models.campaign import DEFAULT_FINAL_SECONDS, DEFAULT_URGENT_SECONDS
 from ..money import AmountError, normalize_currency
 from .errors import ValidationError
@@ -67,11 +70,12 @@ class CampaignDraft:
     final_seconds: int = DEFAULT_FINAL_SECONDS
 
 
-def _validate(draft: CampaignDraft) -> dict[str, str]:
+def _validate(draft: CampaignDraft, existing_id: int | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
+    holder = db.session.scalar(select(Campaign.id).where(Campaign.slug == draft.slug))
     if not SLUG_PATTERN.match(draft.slug) or len(draft.slug) > 64:
         errors["slug"] = "use 1-64 lowercase letters, digits and single hyphens, e.g. eoy-2026"
-    elif db.session.scalar(select(Campaign.id).where(Campaign.slug == draft.slug)) is not None:
+    elif holder is not None and holder != existing_id:
         errors["slug"] = f"a campaign with slug {draft.slug!r} already exists"
     title = draft.title.strip()
     if not title:
@@ -124,6 +128,53 @@ def create_campaign(draft: CampaignDraft) -> Campaign:
     db.session.add(campaign)
     db.session.flush()
     return campaign
+
+
+EDITABLE = (
+    "title",
+    "description",
+    "goal_amount",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "status",
+    "preset_amounts",
+    "default_frequency",
+    "urgent_seconds",
+    "final_seconds",
+)
+
+
+def update_campaign(campaign: Campaign, draft: CampaignDraft, actor: Staff) -> dict[str, Any]:
+    """Apply staff's edits (the slug and currency stay: links and totals depend on them).
+
+    Returns what changed, as recorded in the audit log.
+    """
+    draft.slug, draft.currency = campaign.slug, campaign.currency
+    errors = _validate(draft, existing_id=campaign.id)
+    if errors:
+        raise ValidationError(errors)
+    draft.title, draft.description = draft.title.strip(), draft.description.strip()
+    draft.preset_amounts = sorted(set(draft.preset_amounts))
+    changes: dict[str, Any] = {}
+    for name in EDITABLE:
+        before, after = getattr(campaign, name), getattr(draft, name)
+        if before != after:
+            changes[name] = {"from": _plain(before), "to": _plain(after)}
+            setattr(campaign, name, after)
+    if changes:
+        action = "campaign.goal_changed" if "goal_amount" in changes else "campaign.updated"
+        record(action, f"campaign:{campaign.id}", changes, actor)
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 def find_campaign(slug: str) -> Campaign | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any, cast
+
+from sqlalchemy import Table, case, literal, or_, select, update
 
 from ..extensions import db
 from ..models import (
@@ -11,10 +13,14 @@ from ..models import (
     DisputeStatus,
     Donation,
     DonationStatus,
+    Donor,
     Payment,
+    UTCDateTime,
     utcnow,
 )
 from .locking import upsert
+
+_DONOR = cast(Table, Donor.__table__)
 
 
 def net_amount(donation: Donation, payment: Payment | None) -> int:
@@ -37,6 +43,20 @@ def payment_of(donation: Donation) -> Payment | None:
         .where(Payment.stripe_payment_intent_id == donation.stripe_payment_intent_id)
         .with_for_update()
     ).one_or_none()
+
+
+def _move_donor_figures(donation: Donation, amount_delta: int, count_delta: int) -> None:
+    """Shift the donor's lifetime figures; a gift's date only ever widens their span."""
+    values: dict[str, Any] = {
+        "lifetime_amount": _DONOR.c.lifetime_amount + amount_delta,
+        "gift_count": _DONOR.c.gift_count + count_delta,
+    }
+    if count_delta > 0 and donation.paid_at is not None:
+        when = literal(donation.paid_at, UTCDateTime())
+        first, last = _DONOR.c.first_gift_at, _DONOR.c.last_gift_at
+        values["first_gift_at"] = case((or_(first.is_(None), first > when), when), else_=first)
+        values["last_gift_at"] = case((or_(last.is_(None), last < when), when), else_=last)
+    db.session.execute(update(_DONOR).where(_DONOR.c.id == donation.donor_id).values(values))
 
 
 def recount(donation: Donation) -> None:
@@ -66,6 +86,8 @@ def recount(donation: Donation) -> None:
             returning="counted_gifts",
         )
         donor_delta = int(after > 0) - int(after - count_delta > 0)
+    if donation.donor_id is not None:
+        _move_donor_figures(donation, amount_delta, count_delta)
     donation.counted_amount = net
     donation.counted = counted
     db.session.flush()  # the gift's row before the campaign's, as every handler locks them

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Base
@@ -18,6 +18,7 @@ def normalize_email(email: str) -> str:
 
 class Donor(Base):
     __tablename__ = "donor"
+    __table_args__ = (Index("ix_donor_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
@@ -27,6 +28,13 @@ class Donor(Base):
     newsletter: Mapped[bool] = mapped_column(default=False)
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # Lifetime figures over counted gifts, kept by the ledger with each gift, so the donor list
+    # sorts and pages on years of history without summing donations.
+    lifetime_amount: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    gift_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_gift_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_gift_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class CampaignDonor(Base):

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from . import formatting
 from .checkout import bp as checkout_bp
 from .public import bp as public_bp
+from .staff import register_staff
 from .webhooks import bp as webhooks_bp
 
 
@@ -21,6 +22,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(webhooks_bp)
+    register_staff(app)
     formatting.register(app)
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, _render_error)

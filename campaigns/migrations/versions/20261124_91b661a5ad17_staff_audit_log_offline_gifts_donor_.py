@@ -1,8 +1,8 @@
-"""Staff accounts, audit log, offline gifts, refund and dispute copies on donations.
+"""Staff accounts, audit log, offline gifts, refund and dispute copies, donor lifetime figures.
 
-Revision ID: 68fa5b20f290
+Revision ID: 91b661a5ad17
 Revises: 6d58b91f00bd
-Create Date: 2026-11-24 22:58:10.023194
+Create Date: 2026-11-24 23:00:52.609402
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '68fa5b20f290'
+revision = '91b661a5ad17'
 down_revision = '6d58b91f00bd'
 branch_labels = None
 depends_on = None
@@ -61,8 +61,26 @@ def upgrade():
         batch_op.create_index('ix_donation_paid_at', ['paid_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_donation_recorded_by_id_staff'), 'staff', ['recorded_by_id'], ['id'])
 
+    with op.batch_alter_table('donor', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('lifetime_amount', sa.BigInteger(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('gift_count', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('first_gift_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('last_gift_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_donor_last_gift_at'), ['last_gift_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_donor_lifetime_amount'), ['lifetime_amount'], unique=False)
+        batch_op.create_index('ix_donor_name', ['name'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('donor', schema=None) as batch_op:
+        batch_op.drop_index('ix_donor_name')
+        batch_op.drop_index(batch_op.f('ix_donor_lifetime_amount'))
+        batch_op.drop_index(batch_op.f('ix_donor_last_gift_at'))
+        batch_op.drop_column('last_gift_at')
+        batch_op.drop_column('first_gift_at')
+        batch_op.drop_column('gift_count')
+        batch_op.drop_column('lifetime_amount')
+
     with op.batch_alter_table('donation', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_donation_recorded_by_id_staff'), type_='foreignkey')
         batch_op.drop_index('ix_donation_paid_at')

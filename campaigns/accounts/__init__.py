@@ -1,0 +1,1 @@
+"""Staff accounts: who may sign in to the dashboard, with what role, and what they did."""

@@ -1,0 +1,21 @@
+"""The staff dashboard under /staff/: every page needs a signed-in account."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ...accounts.staff import load_staff
+from ...extensions import login_manager
+from ...models import Role
+from . import accounts, auth, campaigns, donors, gifts, overview  # noqa: F401 - they add views
+from .access import require_login
+from .blueprint import bp
+
+
+def register_staff(app: Flask) -> None:
+    bp.before_request(require_login)
+    login_manager.user_loader(load_staff)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "strong"
+    app.register_blueprint(bp)
+    app.context_processor(lambda: {"roles": Role})

@@ -1,0 +1,66 @@
+"""Staff accounts and the audit log: admins only."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from ...accounts.audit import recent_entries
+from ...accounts.staff import create_staff, list_staff, set_role
+from ...db import unit_of_work
+from ...extensions import db
+from ...forms.staff import StaffAccountForm, StaffRoleForm
+from ...fundraising.errors import ValidationError
+from ...models import Role, Staff
+from .access import me, requires
+from .blueprint import bp
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def accounts() -> Response | str | tuple[str, int]:
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                create_staff(
+                    form.email.data,
+                    form.password.data,
+                    Role(form.role.data),
+                    form.name.data or "",
+                    actor=me(),
+                )
+        except ValidationError as exc:
+            for field, message in exc.errors.items():
+                getattr(form, field).errors.append(message.capitalize() + ".")
+        else:
+            flash(f"Account for {form.email.data} created.")
+            return redirect(url_for("staff.accounts"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "staff/accounts.html", form=form, accounts=list_staff(), roles=list(Role)
+    ), status
+
+
+@bp.post("/accounts/<int:staff_id>")
+@requires(Role.ADMIN)
+def update_account(staff_id: int) -> Response:
+    form = StaffRoleForm()
+    account = db.session.get(Staff, staff_id)
+    if account is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    if account.id == me().id and (form.role.data != Role.ADMIN.value or not form.active.data):
+        flash("You can't remove your own admin access; ask another admin.")
+        return redirect(url_for("staff.accounts"), code=303)
+    with unit_of_work():
+        set_role(account, Role(form.role.data), bool(form.active.data), me())
+    flash(f"{account.email} updated.")
+    return redirect(url_for("staff.accounts"), code=303)
+
+
+@bp.get("/audit")
+@requires(Role.ADMIN)
+def audit() -> str:
+    return render_template("staff/audit.html", entries=recent_entries())
