@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator
+from typing import Any
 
 import flask_migrate
 import pytest
@@ -17,6 +19,15 @@ from tests.databases import fresh_database
 from tests.payments.stripe_events import WEBHOOK_SECRET
 
 pytest_plugins = ["tests.browser_fixtures"]
+
+
+class RequestClient(FlaskClient):
+    """Each request in an empty context, as in production: its own app context, ``g`` and
+    database session, even while the test itself holds an app context for its queries."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +45,7 @@ def _app() -> Iterator[Flask]:
             "STRIPE_MAX_NETWORK_RETRIES": 0,
         }
     )
+    app.test_client_class = RequestClient
     with app.app_context():
         flask_migrate.upgrade()  # the real migrations build the schema the tests run on
     yield app

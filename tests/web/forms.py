@@ -7,9 +7,9 @@ import re
 
 def csrf_token(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
+    tag = input_tag(html, name="csrf_token")
+    assert tag and tag.get("value"), f"no CSRF token on {url}"
+    return tag["value"]
 
 
 def submit(client, url: str, data: dict[str, str], **kwargs):

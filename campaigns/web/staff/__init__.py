@@ -12,8 +12,10 @@ from .access import require_login
 from .blueprint import bp
 
 
+bp.before_request(require_login)
+
+
 def register_staff(app: Flask) -> None:
-    bp.before_request(require_login)
     login_manager.user_loader(load_staff)
     login_manager.login_view = "staff.login"
     login_manager.session_protection = "strong"

@@ -38,7 +38,7 @@ def accounts() -> Response | str | tuple[str, int]:
             return redirect(url_for("staff.accounts"), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "staff/accounts.html", form=form, accounts=list_staff(), roles=list(Role)
+        "staff/accounts.html", form=form, accounts=list_staff(), role_choices=list(Role)
     ), status
 
 
