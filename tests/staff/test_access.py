@@ -68,8 +68,12 @@ def test_under_privileged_accounts_get_403(app, client, db, role) -> None:
 def test_each_role_reaches_the_pages_it_may(client, db) -> None:
     make_campaign()
     expectations = {
-        Role.VIEWER: {"/staff/": 200, "/staff/donors": 200, "/staff/gifts/new": 403,
-                      "/staff/accounts": 403},
+        Role.VIEWER: {
+            "/staff/": 200,
+            "/staff/donors": 200,
+            "/staff/gifts/new": 403,
+            "/staff/accounts": 403,
+        },
         Role.STAFF: {"/staff/gifts/new": 200, "/staff/campaigns/new": 403},
         Role.ADMIN: {"/staff/campaigns/new": 200, "/staff/accounts": 200, "/staff/audit": 200},
     }
@@ -83,8 +87,10 @@ def test_each_role_reaches_the_pages_it_may(client, db) -> None:
 
 def test_forms_without_a_csrf_token_are_refused(client, db, sign_in) -> None:
     sign_in(Role.ADMIN)
-    response = client.post("/staff/accounts", data={
-        "email": "x@example.org", "role": "admin", "password": "long enough password"})
+    response = client.post(
+        "/staff/accounts",
+        data={"email": "x@example.org", "role": "admin", "password": "long enough password"},
+    )
     assert response.status_code == 400
     assert "This form timed out" in response.get_data(as_text=True)
     assert client.post("/staff/logout").status_code == 400
@@ -137,9 +143,14 @@ def test_changing_the_password_signs_out_other_sessions(app, client, db, sign_in
     assert login(other, staff.email).status_code == 303
     assert other.get("/staff/").status_code == 200
 
-    response = client.post("/staff/password", data={
-        "csrf_token": csrf_token(client, "/staff/password"),
-        "current_password": PASSWORD, "new_password": "a brand new passphrase"})
+    response = client.post(
+        "/staff/password",
+        data={
+            "csrf_token": csrf_token(client, "/staff/password"),
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+        },
+    )
     assert response.status_code == 303
     assert client.get("/staff/").status_code == 200
     assert other.get("/staff/").status_code == 302
