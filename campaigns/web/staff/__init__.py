@@ -11,7 +11,6 @@ from . import accounts, auth, campaigns, donors, gifts, overview  # noqa: F401 -
 from .access import require_login
 from .blueprint import bp
 
-
 bp.before_request(require_login)
 
 
