@@ -55,7 +55,7 @@ class LiveServer:
     env: dict[str, str]
     sandbox_url: str
 
-    def flask(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def flask(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run a ``flask --app app`` command against the live server's database."""
         return subprocess.run(
             [sys.executable, "-m", "flask", "--app", "app", *args],
@@ -64,6 +64,7 @@ class LiveServer:
             check=True,
             capture_output=True,
             text=True,
+            input=stdin,
         )
 
 

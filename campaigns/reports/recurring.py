@@ -24,18 +24,14 @@ class RecurringSummary:
 
 
 def recurring_summary(now: datetime) -> RecurringSummary:
-    counts = dict(
-        db.session.execute(
-            select(RecurringGift.status, func.count()).group_by(RecurringGift.status)
-        ).tuples()
+    statuses = select(RecurringGift.status, func.count()).group_by(RecurringGift.status)
+    counts = {status: int(count) for status, count in db.session.execute(statuses)}
+    currencies = (
+        select(RecurringGift.currency, func.sum(RecurringGift.amount))
+        .where(RecurringGift.status == RecurringStatus.ACTIVE)
+        .group_by(RecurringGift.currency)
     )
-    revenue = dict(
-        db.session.execute(
-            select(RecurringGift.currency, func.sum(RecurringGift.amount))
-            .where(RecurringGift.status == RecurringStatus.ACTIVE)
-            .group_by(RecurringGift.currency)
-        ).tuples()
-    )
+    revenue = {currency: int(total or 0) for currency, total in db.session.execute(currencies)}
     month_start = datetime(now.year, now.month, 1, tzinfo=UTC)
     canceled_now = int(
         db.session.scalar(select(func.count()).where(RecurringGift.canceled_at >= month_start)) or 0
@@ -54,7 +50,7 @@ def recurring_summary(now: datetime) -> RecurringSummary:
         active=counts.get(RecurringStatus.ACTIVE, 0),
         past_due=counts.get(RecurringStatus.PAST_DUE, 0),
         canceled=counts.get(RecurringStatus.CANCELED, 0),
-        monthly_revenue={str(k): int(v or 0) for k, v in revenue.items()},
+        monthly_revenue=revenue,
         canceled_this_month=canceled_now,
         churn_percent=round(100 * canceled_now / active_then, 1) if active_then else 0.0,
     )

@@ -265,3 +265,29 @@ def test_staff_create_command(runner, db) -> None:
     )
     assert short.exit_code == 1
     assert "password: use at least 10 characters" in short.stderr
+
+
+def test_monthly_gifts_page_shows_revenue_and_who_to_follow_up(
+    client, db, campaign, sign_in
+) -> None:
+    from tests.payments.test_ledger import start_monthly
+
+    gift = start_monthly(client, campaign)
+    failed = se.invoice(
+        gift.id,
+        "sub_1",
+        1500,
+        billing_reason="subscription_cycle",
+        payment_intent=None,
+        invoice_id="in_2",
+        status="open",
+    )
+    sign_in(Role.VIEWER)
+    html = client.get("/staff/monthly").get_data(as_text=True)
+    assert '<dd class="figure-active">1</dd>' in html
+    assert '<dd class="figure-mrr">$15.00</dd>' in html
+    se.post_event(client, se.event("invoice.payment_failed", failed))
+    past_due = client.get("/staff/monthly?status=past_due").get_data(as_text=True)
+    assert "Ann Example" in past_due
+    assert '<td class="num">1</td>' in past_due  # one failed payment to follow up
+    assert "Ann Example" not in client.get("/staff/monthly?status=canceled").get_data(as_text=True)
