@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, func, select
 
 from ..extensions import db
 from ..fundraising.progress import Progress, campaign_progress
@@ -16,6 +15,7 @@ from ..models import (
     Campaign,
     CampaignDonor,
     Donation,
+    Donor,
     RecurringGift,
     RecurringStatus,
 )
@@ -85,14 +85,16 @@ def daily_totals(campaign: Campaign) -> list[DayTotal]:
 
 
 def _returning_donors(campaign: Campaign) -> int:
-    earlier = aliased(Donation)
-    had_given = exists().where(
-        earlier.donor_id == CampaignDonor.donor_id,
-        earlier.counted,
-        earlier.paid_at < campaign.starts_at,
-    )
-    query = select(func.count()).where(
-        CampaignDonor.campaign_id == campaign.id, CampaignDonor.counted_gifts > 0, had_given
+    """Donors to this campaign whose first counted gift came before it began."""
+    query = (
+        select(func.count())
+        .select_from(CampaignDonor)
+        .join(Donor, Donor.id == CampaignDonor.donor_id)
+        .where(
+            CampaignDonor.campaign_id == campaign.id,
+            CampaignDonor.counted_gifts > 0,
+            Donor.first_gift_at < campaign.starts_at,
+        )
     )
     return int(db.session.scalar(query) or 0)
 
