@@ -24,6 +24,8 @@ def _spawn(*args: str) -> subprocess.Popen[bytes]:
 
 
 def main() -> int:
+    # Stopping this process (Ctrl-C or a TERM signal) stops the servers it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     children: list[subprocess.Popen[bytes]] = []
     if not os.environ.get("STRIPE_SECRET_KEY"):
         print(f"No STRIPE_SECRET_KEY: starting the Stripe sandbox on {SANDBOX_API}", flush=True)
