@@ -7,7 +7,7 @@ from flask import Flask
 from ...accounts.staff import load_staff
 from ...extensions import login_manager
 from ...models import Role
-from . import accounts, auth, campaigns, donors, gifts, overview  # noqa: F401 - they add views
+from . import accounts, auth, campaigns, donors, exports, gifts, overview  # noqa: F401 - they add views
 from .access import require_login
 from .blueprint import bp
 
