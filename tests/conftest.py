@@ -43,6 +43,7 @@ def _app() -> Iterator[Flask]:
             # Nothing listens there: a test that reaches Stripe without a sandbox fails fast.
             "STRIPE_API_BASE": "http://127.0.0.1:9",
             "STRIPE_MAX_NETWORK_RETRIES": 0,
+            "OVERVIEW_CACHE_SECONDS": 0,
         }
     )
     app.test_client_class = RequestClient

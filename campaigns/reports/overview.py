@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, select
 
 from ..extensions import db
@@ -65,11 +68,22 @@ def local_day(column: Any, zone: str) -> ColumnElement[Any]:
 
 
 def daily_totals(campaign: Campaign) -> list[DayTotal]:
-    """Counted gifts per local day of the campaign, oldest first."""
+    """Counted gifts per local day of the campaign's own run, oldest first.
+
+    Monthly renewals keep crediting the campaign a gift started in long after it ends; the
+    chart is about the run itself, and the date bounds let the (campaign, created) index work.
+    """
     day = local_day(Donation.paid_at, campaign.timezone).label("day")
     query = (
         select(day, func.sum(Donation.counted_amount), func.count())
-        .where(Donation.campaign_id == campaign.id, Donation.counted)
+        .where(
+            Donation.campaign_id == campaign.id,
+            Donation.counted,
+            Donation.created_at >= campaign.starts_at - timedelta(days=1),
+            Donation.created_at < campaign.ends_at + timedelta(days=1),
+            Donation.paid_at >= campaign.starts_at,
+            Donation.paid_at < campaign.ends_at,
+        )
         .group_by(day)
         .order_by(day)
     )
@@ -117,6 +131,48 @@ def by_source(campaign: Campaign) -> list[SourceTotal]:
     ]
 
 
+@dataclass(frozen=True)
+class _Aggregates:
+    returning_donors: int
+    days: list[DayTotal]
+    previous_days: list[DayTotal]
+    by_source: list[SourceTotal]
+
+
+_CACHE: dict[int, tuple[float, _Aggregates]] = {}
+
+
+def _cached(campaign_id: int, compute: Callable[[], _Aggregates]) -> _Aggregates:
+    """The scans behind the charts, reused for OVERVIEW_CACHE_SECONDS in this worker.
+
+    The headline figures (raised, donors, gifts) come from the campaign's live counters; only
+    the day-by-day and by-source breakdowns, which read every gift, may lag by that much.
+    """
+    ttl = float(current_app.config.get("OVERVIEW_CACHE_SECONDS", 0))
+    now = time.monotonic()
+    hit = _CACHE.get(campaign_id)
+    if ttl > 0 and hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    if ttl > 0:
+        _CACHE[campaign_id] = (now + ttl, value)
+    return value
+
+
+def _aggregates(campaign: Campaign) -> _Aggregates:
+    previous = (
+        db.session.get(Campaign, campaign.previous_campaign_id)
+        if campaign.previous_campaign_id
+        else None
+    )
+    return _Aggregates(
+        returning_donors=_returning_donors(campaign),
+        days=daily_totals(campaign),
+        previous_days=daily_totals(previous) if previous else [],
+        by_source=by_source(campaign),
+    )
+
+
 def campaign_overview(campaign: Campaign, now: datetime) -> CampaignOverview:
     progress = campaign_progress(campaign, now)
     monthly = db.session.execute(
@@ -127,16 +183,12 @@ def campaign_overview(campaign: Campaign, now: datetime) -> CampaignOverview:
             )
         )
     ).one()
-    returning = _returning_donors(campaign)
+    heavy = _cached(campaign.id, lambda: _aggregates(campaign))
+    returning = heavy.returning_donors
     elapsed = max((min(now, campaign.ends_at) - campaign.starts_at).total_seconds(), 0)
     days_run = max(elapsed / DAY, 1.0)
     per_day = int(progress.raised_amount / days_run)
     days_left = progress.seconds_left / DAY
-    previous = (
-        db.session.get(Campaign, campaign.previous_campaign_id)
-        if campaign.previous_campaign_id
-        else None
-    )
     return CampaignOverview(
         campaign=campaign,
         progress=progress,
@@ -149,7 +201,7 @@ def campaign_overview(campaign: Campaign, now: datetime) -> CampaignOverview:
         monthly_revenue=int(monthly[1]),
         raised_per_day=per_day,
         projected_total=progress.raised_amount + int(per_day * days_left),
-        days=daily_totals(campaign),
-        previous_days=daily_totals(previous) if previous else [],
-        by_source=by_source(campaign),
+        days=heavy.days,
+        previous_days=heavy.previous_days,
+        by_source=heavy.by_source,
     )
