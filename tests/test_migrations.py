@@ -38,7 +38,8 @@ def test_every_migration_downgrades_and_upgrades_again() -> None:
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection)
-            assert context.get_current_revision() == ScriptDirectory(
-                str(MIGRATIONS)
-            ).get_current_head()
+            assert (
+                context.get_current_revision()
+                == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+            )
         db.engine.dispose()
