@@ -44,6 +44,21 @@ class Stage(enum.StrEnum):
     ENDED = "ended"
 
 
+class BannerPlacement(enum.StrEnum):
+    """Where the embedded banner sits on the host page."""
+
+    TOP = "top"
+    BOTTOM = "bottom"
+    INLINE = "inline"
+
+
+class BannerAfterEnd(enum.StrEnum):
+    """What the embedded banner shows once the campaign has ended."""
+
+    MESSAGE = "message"  # the ended stage's copy: a thank-you and the final total
+    HIDE = "hide"
+
+
 DEFAULT_URGENT_SECONDS = int(timedelta(days=7).total_seconds())
 DEFAULT_FINAL_SECONDS = int(timedelta(hours=48).total_seconds())
 
@@ -56,6 +71,10 @@ class Campaign(Base):
         CheckConstraint("final_seconds <= urgent_seconds", name="final_within_urgent"),
         CheckConstraint("0 < min_amount AND min_amount <= max_amount", name="amount_limits"),
         CheckConstraint("fee_basis_points >= 0 AND fee_basis_points < 10000", name="fee_rate"),
+        CheckConstraint(
+            "banner_dismiss_days >= 0 AND banner_dismiss_days <= 365", name="banner_dismiss_days"
+        ),
+        CheckConstraint("banner_impression_sample >= 1", name="banner_impression_sample"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +110,21 @@ class Campaign(Base):
 
     # Last year's campaign, drawn beside this one on the dashboard's charts.
     previous_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+
+    # The embedded banner, as staff set it (colours are checked for WCAG AA contrast).
+    banner_placement: Mapped[BannerPlacement] = mapped_column(
+        str_enum(BannerPlacement), default=BannerPlacement.BOTTOM
+    )
+    banner_dismiss_days: Mapped[int] = mapped_column(Integer, default=14)
+    banner_after_end: Mapped[BannerAfterEnd] = mapped_column(
+        str_enum(BannerAfterEnd), default=BannerAfterEnd.MESSAGE
+    )
+    # One page view in this many sends an impression beacon; the count is scaled back up.
+    banner_impression_sample: Mapped[int] = mapped_column(Integer, default=10)
+    banner_background: Mapped[str] = mapped_column(String(7), default="#fff8e1")
+    banner_text: Mapped[str] = mapped_column(String(7), default="#1f1f1f")
+    banner_accent: Mapped[str] = mapped_column(String(7), default="#b3261e")
+    banner_accent_text: Mapped[str] = mapped_column(String(7), default="#ffffff")
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
