@@ -2,6 +2,8 @@
 
 When no STRIPE_SECRET_KEY is set, the offline sandbox starts on 127.0.0.1:12111 and sends its
 webhooks to the app, so a donation with 4242 4242 4242 4242 works end to end on a fresh machine.
+The email worker runs beside them; without MAIL_SERVER it keeps emails at /dev/mailbox, where
+the receipt of that donation shows up.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ def main() -> int:
         )
     app = _spawn("-m", "flask", "--app", "app", "run", "--host", HOST, "--port", str(PORT))
     children.append(app)
+    children.append(
+        _spawn("-m", "flask", "--app", "app", "emails", "send", "--loop", "--interval", "2")
+    )
+    if not os.environ.get("MAIL_SERVER"):
+        print(f"No MAIL_SERVER: emails are kept at http://{HOST}:{PORT}/dev/mailbox", flush=True)
     try:
         return app.wait()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..emails.receipts import queue_refund_notice
 from ..models import DisputeStatus, Payment
 from .gifts import lock_donation
 from .locking import get_or_create_locked
@@ -41,9 +42,11 @@ def record_refund(state: RefundState) -> None:
     # Lock the gift before its payment, the same order every handler uses.
     donation = lock_donation(None, stripe_payment_intent_id=state.payment_intent_id)
     payment = _payment(state.payment_intent_id, state.charge_id)
+    refunded_before = payment.amount_refunded
     payment.amount_refunded = max(payment.amount_refunded, state.amount_refunded)
     if donation is not None:
         recount(donation)
+        queue_refund_notice(donation, refunded_before)
 
 
 def record_dispute(state: DisputeState) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..emails.receipts import queue_receipt
 from ..extensions import db
 from ..models import Campaign, Donation, DonationStatus, Frequency, utcnow
 from .donors import find_or_create_donor
@@ -90,6 +91,7 @@ def mark_paid(
             newsletter=donation.newsletter,
             stripe_customer_id=customer_id,
         )
+    queue_receipt(donation)  # in this transaction: one receipt per paid gift, never lost
     recount(donation)
 
 

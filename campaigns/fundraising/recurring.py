@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..emails.monthly import queue_cancellation, queue_payment_failed, queue_welcome
 from ..extensions import db
 from ..models import (
     Donation,
@@ -100,6 +101,7 @@ def apply_subscription_state(state: SubscriptionState) -> RecurringGift | None:
     gift.next_charge_at = state.next_charge_at
     gift.cancel_at_period_end = state.cancel_at_period_end
     gift.canceled_at = state.canceled_at
+    queue_cancellation(gift)
     return gift
 
 
@@ -135,6 +137,8 @@ def record_invoice_paid(outcome: InvoiceOutcome) -> Donation | None:
     mark_paid(donation, paid_at=outcome.paid_at, customer_id=outcome.customer_id)
     if gift.donor_id is None:
         gift.donor_id = donation.donor_id
+    if outcome.first_payment:
+        queue_welcome(gift, donation)
     return donation
 
 
@@ -150,4 +154,6 @@ def record_invoice_failed(outcome: InvoiceOutcome) -> Donation | None:
     gift.failed_payments += 1
     if gift.status is RecurringStatus.ACTIVE and not outcome.first_payment:
         gift.status = RecurringStatus.PAST_DUE
+    if not outcome.first_payment:
+        queue_payment_failed(gift, donation)
     return donation

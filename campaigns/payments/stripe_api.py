@@ -203,3 +203,83 @@ def iter_events(created_since: int) -> Iterator[dict[str, Any]]:
     except stripe.StripeError as exc:
         raise PaymentServiceError(str(exc)) from exc
     yield from reversed(newest_first)
+
+
+# --- Monthly donors' self-service ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionItemPrice:
+    """The one item of a monthly gift's subscription, as a change of amount needs it."""
+
+    item_id: str
+    product_id: str
+    currency: str
+    interval: str
+    interval_count: int
+
+
+def _subscription(subscription_id: str) -> stripe.Subscription:
+    return _client().v1.subscriptions.retrieve(subscription_id)
+
+
+def _expandable_id(value: Any) -> str:
+    return str(value if isinstance(value, str) else value.id)
+
+
+def subscription_item_price(subscription_id: str) -> SubscriptionItemPrice:
+    """What a new amount for this subscription's item must keep: product, currency, interval."""
+    try:
+        subscription = _subscription(subscription_id)
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc.user_message or exc)) from exc
+    # ``items`` is also a dict method on SDK objects: read it by key.
+    item = subscription["items"].data[0]
+    price = item.price
+    recurring = price.recurring
+    return SubscriptionItemPrice(
+        item_id=item.id,
+        product_id=_expandable_id(price.product),
+        currency=price.currency,
+        interval=recurring.interval if recurring else "month",
+        interval_count=recurring.interval_count if recurring else 1,
+    )
+
+
+def change_subscription_amount(subscription_id: str, amount: int) -> None:
+    """Charge ``amount`` minor units from the next payment on, with no proration for this one."""
+    current = subscription_item_price(subscription_id)
+    price_data = {
+        "currency": current.currency,
+        "product": current.product_id,
+        "unit_amount": amount,
+        "recurring": {"interval": current.interval, "interval_count": current.interval_count},
+    }
+    params = {
+        "items": [{"id": current.item_id, "price_data": price_data, "quantity": 1}],
+        "proration_behavior": "none",
+    }
+    try:
+        _client().v1.subscriptions.update(subscription_id, params=cast(Any, params))
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc.user_message or exc)) from exc
+
+
+def set_cancel_at_period_end(subscription_id: str, cancel: bool) -> None:
+    """End the subscription when the paid period runs out (or, with False, keep it going)."""
+    try:
+        _client().v1.subscriptions.update(subscription_id, params={"cancel_at_period_end": cancel})
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc.user_message or exc)) from exc
+
+
+def billing_portal_url(subscription_id: str, return_url: str) -> str:
+    """A short-lived customer portal page where the subscription's payer updates the card."""
+    try:
+        customer = _expandable_id(_subscription(subscription_id).customer)
+        session = _client().v1.billing_portal.sessions.create(
+            params={"customer": customer, "return_url": return_url}
+        )
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc.user_message or exc)) from exc
+    return session.url

@@ -1,0 +1,1 @@
+"""Donor emails: rendered into an outbox with the event that causes them, sent by a worker."""

@@ -1,0 +1,1 @@
+"""A donor's own view of their giving: signed links, gift history and year-end statements."""
