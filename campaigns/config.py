@@ -21,6 +21,15 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable app."""
 
 
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """A yes/no setting: ``1``, ``true``, ``yes`` or ``on`` (any case) mean yes."""
+    raw = env.get(name)
+    return default if raw is None else raw.strip().lower() in _TRUE
+
+
 def normalize_database_url(url: str) -> str:
     """Point plain ``postgres://`` URLs at the psycopg 3 driver we ship."""
     for prefix in ("postgres://", "postgresql://"):
@@ -68,8 +77,13 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "DEFAULT_TIMEZONE": timezone,
         "ORGANIZATION_NAME": env.get("ORGANIZATION_NAME", "Independent Media"),
+        # Printed on receipts and year-end statements, as tax-deductible gifts require.
+        "ORGANIZATION_ADDRESS": env.get("ORGANIZATION_ADDRESS", ""),
+        "ORGANIZATION_TAX_ID": env.get("ORGANIZATION_TAX_ID", ""),
         # The currency of figures that span campaigns, such as a donor's lifetime giving.
         "DEFAULT_CURRENCY": env.get("DEFAULT_CURRENCY", "usd").lower(),
+        # How long the overview's charts may reuse their day-by-day scans in one worker.
+        "OVERVIEW_CACHE_SECONDS": float(env.get("OVERVIEW_CACHE_SECONDS", "60")),
         "STRIPE_SECRET_KEY": stripe_key,
         "STRIPE_API_BASE": stripe_base.rstrip("/"),
         "STRIPE_WEBHOOK_SECRET": webhook_secret,
@@ -78,9 +92,47 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+        # Banner beacons per client address (people behind one NAT share it, hence generous).
+        "BANNER_EVENT_RATE_LIMIT": env.get("BANNER_EVENT_RATE_LIMIT", "120 per minute"),
+        # How long each worker reuses a banner API answer before reading the campaign again.
+        "BANNER_API_CACHE_SECONDS": float(env.get("BANNER_API_CACHE_SECONDS", "5")),
+        # Proxies in front of the app that append to X-Forwarded-For (nginx, a CDN): the
+        # client address is that many entries from the right.
+        "TRUSTED_PROXY_HOPS": int(env.get("TRUSTED_PROXY_HOPS", "0")),
+        **_mail_settings(env, instance_path),
         "SESSION_COOKIE_SECURE": app_env == "production",
         "REMEMBER_COOKIE_SECURE": app_env == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def _mail_settings(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Flask's usual SMTP settings, plus the outbox's retries and donors' signed links."""
+    return {
+        # No MAIL_SERVER in development: emails stay in the outbox, readable at /dev/mailbox.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag(env, "MAIL_USE_SSL"),
+        # Required with MAIL_SERVER in production; development falls back to a local address.
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", ""),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),
+        # A failed attempt waits 1, 2, 4 … minutes (at most MAIL_RETRY_MAX_SECONDS) before the
+        # next; after MAIL_MAX_ATTEMPTS the email is kept as failed until `emails retry`.
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "12")),
+        "MAIL_RETRY_BASE_SECONDS": int(env.get("MAIL_RETRY_BASE_SECONDS", "60")),
+        "MAIL_RETRY_MAX_SECONDS": int(env.get("MAIL_RETRY_MAX_SECONDS", str(6 * 3600))),
+        # emails/<name> found under this folder wins over the shipped templates/emails/<name>.
+        "EMAIL_TEMPLATE_DIR": env.get("EMAIL_TEMPLATE_DIR", str(Path(instance_path) / "templates")),
+        # How long donors' signed links work: the /my-giving link, the card-update link in a
+        # failed-payment email, and the link to a year-end statement.
+        "MY_GIVING_LINK_SECONDS": int(env.get("MY_GIVING_LINK_MINUTES", "60")) * 60,
+        "CARD_LINK_SECONDS": int(env.get("CARD_LINK_DAYS", "14")) * 86400,
+        "STATEMENT_LINK_SECONDS": int(env.get("STATEMENT_LINK_DAYS", "180")) * 86400,
+        "MY_GIVING_RATE_LIMIT": env.get("MY_GIVING_RATE_LIMIT", "5 per minute;20 per hour"),
+        "MY_GIVING_EMAIL_RATE_LIMIT": env.get("MY_GIVING_EMAIL_RATE_LIMIT", "3 per hour"),
     }

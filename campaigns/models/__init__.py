@@ -1,8 +1,18 @@
 """The database models; importing this package registers every table on ``db.metadata``."""
 
-from .campaign import BannerCopy, Campaign, CampaignStatus, Frequency, Stage
+from .campaign import (
+    BannerAfterEnd,
+    BannerCopy,
+    BannerPlacement,
+    Campaign,
+    CampaignStatus,
+    Frequency,
+    Stage,
+)
 from .donation import DisputeStatus, Donation, DonationStatus, Payment, PaymentMethod
 from .donor import CampaignDonor, Donor, normalize_email
+from .funnel import BannerEventCount, BannerEventKind
+from .outbox import EmailKind, EmailStatus, OutboxEmail
 from .recurring import RecurringGift, RecurringStatus
 from .staff import AuditEntry, Role, Staff
 from .stripe_event import StripeEvent
@@ -10,7 +20,11 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "AuditEntry",
+    "BannerAfterEnd",
     "BannerCopy",
+    "BannerEventCount",
+    "BannerEventKind",
+    "BannerPlacement",
     "Campaign",
     "CampaignDonor",
     "CampaignStatus",
@@ -18,7 +32,10 @@ __all__ = [
     "Donation",
     "DonationStatus",
     "Donor",
+    "EmailKind",
+    "EmailStatus",
     "Frequency",
+    "OutboxEmail",
     "Payment",
     "PaymentMethod",
     "RecurringGift",

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_fixtures import assert_accessible
 
@@ -35,7 +36,7 @@ def test_sign_in_and_read_the_overview(live_server, page, staff_email) -> None:
     assert re.fullmatch(r"\$[\d,]+\.\d\d", page.locator(".figure-raised").first.inner_text())
     assert page.locator("figure.chart svg").count() >= 3
     page.get_by_text("Daily totals as a table").click()
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
     assert_accessible(page)
     for path in ("/staff/donations", "/staff/monthly", "/staff/campaigns", "/staff/accounts"):
         page.goto(live_server.url + path)

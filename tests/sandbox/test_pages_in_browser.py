@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from campaigns.sandbox import Sandbox, create_sandbox
@@ -41,7 +42,7 @@ def test_checkout_is_accessible_and_pays(page: Any, live_sandbox: Sandbox) -> No
     page.get_by_label("CVC").fill("123")
     page.get_by_label("Name on card").fill("Ada Lovelace")
     page.get_by_role("button", name="Donate").click()
-    assert page.get_by_role("alert").inner_text() == "Your card was declined."
+    expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
     assert_accessible(page)
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
     page.get_by_label("Expiration date (MM / YY)").fill("12 / 34")
@@ -57,7 +58,7 @@ def test_field_errors_and_the_portal_are_accessible(page: Any, live_sandbox: San
     session = client.v1.checkout.sessions.create(params=monthly_params(success_url=success))  # type: ignore[arg-type]
     page.goto(session.url)
     page.get_by_role("button", name="Donate").click()
-    assert page.get_by_text("Your card number is invalid.").is_visible()
+    expect(page.get_by_text("Your card number is invalid.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Card number").fill("4242424242424242")
     page.get_by_label("Expiration date (MM / YY)").fill("1234")
@@ -69,5 +70,5 @@ def test_field_errors_and_the_portal_are_accessible(page: Any, live_sandbox: San
     customer = client.v1.checkout.sessions.retrieve(session.id).customer
     portal = client.v1.billing_portal.sessions.create(params={"customer": str(customer)})
     page.goto(portal.url)
-    assert page.get_by_role("heading", name="Monthly gift: $10.00 / month").is_visible()
+    expect(page.get_by_role("heading", name="Monthly gift: $10.00 / month")).to_be_visible()
     assert_accessible(page)

@@ -17,6 +17,8 @@ bp.before_request(require_login)
 def register_staff(app: Flask) -> None:
     login_manager.user_loader(load_staff)
     login_manager.login_view = "staff.login"
-    login_manager.session_protection = "strong"
+    # "basic" marks a session from a new address or browser as not fresh; "strong" would also
+    # wipe every anonymous session holding a donate form's CSRF token, on every page.
+    login_manager.session_protection = "basic"
     app.register_blueprint(bp)
     app.context_processor(lambda: {"roles": Role})
