@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 
 from ..extensions import db
 from ..models import Donation, Donor, RecurringGift
@@ -19,15 +19,18 @@ SORTS = {
 }
 
 
+def donor_search(text: str | None) -> list[ColumnElement[bool]]:
+    """Name or email containing the words, in any case; shared by the list and its export."""
+    words = (text or "").strip().lower()
+    if not words:
+        return []
+    pattern = f"%{words.replace('%', '').replace('_', '')}%"
+    return [or_(func.lower(Donor.name).like(pattern), Donor.email_key.like(pattern))]
+
+
 def search_donors(text: str = "", sort: str = "name", page: int = 1) -> Page[Row[tuple[Donor]]]:
     """Donors whose name or email contains ``text`` (any case), in the chosen order."""
-    query = select(Donor)
-    words = text.strip().lower()
-    if words:
-        pattern = f"%{words.replace('%', '').replace('_', '')}%"
-        query = query.where(
-            or_(func.lower(Donor.name).like(pattern), Donor.email_key.like(pattern))
-        )
+    query = select(Donor).where(*donor_search(text))
     return page_of(query.order_by(*SORTS.get(sort, SORTS["name"])), page)
 
 

@@ -23,7 +23,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    or_,
     select,
     type_coerce,
 )
@@ -34,6 +33,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from ..extensions import db
 from ..models import Campaign, Donation, Donor, PaymentMethod
 from ..money import major_text
+from .donors import donor_search
 from .filters import STATUS_CONDITIONS, DonationFilter, ShownStatus
 
 BATCH = 2_000
@@ -208,15 +208,6 @@ DONOR_HEADER = (
     *("donor_id", "name", "email", "newsletter", "first_seen", "first_gift_at"),
     *("last_gift_at", "gifts", "lifetime_total", "currency"),
 )
-
-
-def donor_search(text: str | None) -> list[ColumnElement[bool]]:
-    """The donor list's search: name or email containing the words, in any case."""
-    words = (text or "").strip().lower()
-    if not words:
-        return []
-    pattern = f"%{words.replace('%', '').replace('_', '')}%"
-    return [or_(func.lower(Donor.name).like(pattern), Donor.email_key.like(pattern))]
 
 
 def donors_csv(search: str | None = None, *, currency: str | None = None) -> Iterator[str]:
