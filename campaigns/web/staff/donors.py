@@ -16,7 +16,8 @@ from .access import requires
 from .blueprint import bp
 
 
-def _page() -> int:
+def page_number() -> int:
+    """The ?page= number, 1 when missing or unreadable."""
     raw = request.args.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
@@ -52,7 +53,7 @@ def donation_filter() -> DonationFilter:
 def donors() -> str:
     query = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "name")
-    page = search_donors(query, sort if sort in SORTS else "name", _page())
+    page = search_donors(query, sort if sort in SORTS else "name", page_number())
     return render_template("staff/donors.html", page=page, q=query, sort=sort, sorts=SORTS)
 
 
@@ -76,7 +77,7 @@ def donations() -> str:
     criteria = donation_filter()
     return render_template(
         "staff/donations.html",
-        page=list_donations(criteria, _page()),
+        page=list_donations(criteria, page_number()),
         criteria=criteria,
         campaigns=list_campaigns(),
         statuses=list(ShownStatus),
@@ -93,7 +94,7 @@ def monthly() -> str:
     return render_template(
         "staff/monthly.html",
         summary=recurring_summary(utcnow()),
-        page=list_recurring(chosen, _page()),
+        page=list_recurring(chosen, page_number()),
         status=chosen,
         statuses=[RecurringStatus.ACTIVE, RecurringStatus.PAST_DUE, RecurringStatus.CANCELED],
     )

@@ -16,7 +16,7 @@ from ...reports.paging import page_of
 from ...reports.retention import lybunt, lybunt_csv, sybunt, sybunt_csv
 from .access import me, requires
 from .blueprint import bp
-from .donors import _page, donation_filter
+from .donors import donation_filter, page_number
 
 RETENTION = {"lybunt": (lybunt, lybunt_csv), "sybunt": (sybunt, sybunt_csv)}
 
@@ -75,7 +75,7 @@ def retention() -> str:
     listing, _ = RETENTION[kind]
     year = _year() or date.today().year
     return render_template(
-        "staff/retention.html", kind=kind, year=year, page=page_of(listing(year), _page())
+        "staff/retention.html", kind=kind, year=year, page=page_of(listing(year), page_number())
     )
 
 
