@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(BIN)/python -m campaigns.devserver
+	$(BIN)/python -m campaigns.demo.devserver
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

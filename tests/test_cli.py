@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from campaigns.demo.cli import demo_command
 from campaigns.models import BannerCopy, Campaign, CampaignStatus
 
 CREATE = [
@@ -114,10 +115,10 @@ def test_list_and_show(runner) -> None:
 
 
 def test_demo_is_safe_to_run_twice(runner, db) -> None:
-    first = runner.invoke(args=["demo"])
+    first = runner.invoke(demo_command)
     assert first.exit_code == 0, first.output
     assert "Loaded demo campaign" in first.output
-    second = runner.invoke(args=["demo"])
+    second = runner.invoke(demo_command)
     assert second.exit_code == 0
     assert "Already there" in second.output
     assert count_campaigns(db) == 1

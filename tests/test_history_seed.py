@@ -7,7 +7,8 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import func, select
 
-from campaigns.fundraising.history import seed_history
+from campaigns.demo.cli import demo_command
+from campaigns.demo.seed import seed_history
 from campaigns.fundraising.totals import net_amount
 from campaigns.models import (
     Campaign,
@@ -24,7 +25,7 @@ from campaigns.models import (
     normalize_email,
 )
 
-SEED = ["demo", "--donors", "50", "--donations", "300"]
+SEED = ["--donors", "50", "--donations", "300"]
 
 
 def count(db, model) -> int:
@@ -33,7 +34,7 @@ def count(db, model) -> int:
 
 @pytest.fixture
 def seeded(runner, db):
-    result = runner.invoke(args=SEED)
+    result = runner.invoke(demo_command, SEED)
     assert result.exit_code == 0, result.output
     assert "Loaded 50 donors, 300 gifts" in result.stdout
     db.expire_all()
@@ -188,7 +189,7 @@ def test_gifts_fall_within_their_campaigns(seeded, db) -> None:
 
 
 def test_a_second_history_is_refused(seeded, runner, db) -> None:
-    again = runner.invoke(args=SEED)
+    again = runner.invoke(demo_command, SEED)
     assert again.exit_code == 1
     assert again.stdout == ""
     assert "already holds campaign" in again.stderr
@@ -208,7 +209,7 @@ def test_a_second_history_is_refused(seeded, runner, db) -> None:
     ],
 )
 def test_bad_numbers_are_refused_on_stderr(runner, db, args, message) -> None:
-    result = runner.invoke(args=["demo", *args])
+    result = runner.invoke(demo_command, args)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert message in result.stderr

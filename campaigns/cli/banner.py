@@ -8,10 +8,10 @@ from flask.cli import AppGroup
 from markupsafe import escape
 
 from ..db import unit_of_work
+from ..errors import ValidationError
 from ..fundraising.banner import stage_copies
 from ..fundraising.banner_settings import BannerChanges, change_banner, remove_copy, set_copy
 from ..fundraising.campaigns import find_campaign
-from ..fundraising.errors import ValidationError
 from ..fundraising.funnel import banner_funnel
 from ..models import BannerAfterEnd, BannerPlacement, Campaign, Stage
 from ..money import format_money

@@ -7,10 +7,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..accounts.staff import create_staff
 from ..db import unit_of_work
-from ..fundraising.errors import ValidationError
+from ..errors import ValidationError
 from ..models import Role
+from ..staff_accounts.staff import create_staff
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..donor_portal.links import Purpose, link_url, public_url
 from ..extensions import db
-from ..giving.links import Purpose, link_url, public_url
 from ..models import Donation, Donor, EmailKind, RecurringGift, RecurringStatus
 from .compose import compose, money
 from .outbox import enqueue, is_queued

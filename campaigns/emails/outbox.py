@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select, update
 
+from ..db import insert_ignoring_conflict
 from ..extensions import db
-from ..fundraising.locking import insert_ignoring_conflict
 from ..models import EmailKind, EmailStatus, OutboxEmail, utcnow
 from .compose import Composed, Envelope
 

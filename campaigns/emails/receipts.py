@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from ..accounts.audit import record
-from ..fundraising.errors import ValidationError
+from ..errors import ValidationError
 from ..models import Donation, DonationStatus, EmailKind, Frequency, PaymentMethod, Staff
+from ..staff_accounts.audit import record
 from .compose import Composed, compose, money
 from .outbox import enqueue, find_by_key, is_queued
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..db import unit_of_work
+from ..donor_portal.history import YearStatement, donors_with_gifts_in, year_statements
+from ..donor_portal.links import Purpose, link_url
 from ..extensions import db
-from ..giving.history import YearStatement, donors_with_gifts_in, year_statements
-from ..giving.links import Purpose, link_url
 from ..models import Donor, EmailKind
 from .compose import Composed, compose, money
 from .outbox import enqueue, is_queued

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..db import get_or_create_locked
 from ..emails.receipts import queue_refund_notice
 from ..models import DisputeStatus, Payment
 from .gifts import lock_donation
-from .locking import get_or_create_locked
 from .totals import recount
 
 _FINAL = {DisputeStatus.WON, DisputeStatus.LOST}

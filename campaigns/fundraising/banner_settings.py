@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import ValidationError
 from ..extensions import db
 from ..models import BannerAfterEnd, BannerCopy, BannerPlacement, Campaign, Stage, utcnow
 from .campaigns import DEFAULT_COPY
 from .contrast import GRAPHIC_CONTRAST, TEXT_CONTRAST, contrast_ratio, parse_color
-from .errors import ValidationError
 
 VARIANT_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_VARIANT = 32

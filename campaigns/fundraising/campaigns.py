@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..accounts.audit import record
+from ..errors import ValidationError
 from ..extensions import db
 from ..models import BannerCopy, Campaign, CampaignStatus, Frequency, Staff, Stage
 from ..models.campaign import DEFAULT_FINAL_SECONDS, DEFAULT_URGENT_SECONDS
 from ..money import AmountError, normalize_currency
-from .errors import ValidationError
+from ..staff_accounts.audit import record
 from .schedule import load_zone
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

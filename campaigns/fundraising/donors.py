@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..db import upsert
 from ..models import Donor, normalize_email
-from .locking import upsert
 
 
 def find_or_create_donor(

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
+from ..db import upsert
+from ..errors import ValidationError
 from ..extensions import db
 from ..models import BannerEventCount, BannerEventKind, Donation, Stage
 from .banner import BANNER_SOURCE
-from .errors import ValidationError
-from .locking import upsert
 
 # A beacon is three short strings; anything much bigger is not ours.
 MAX_BEACON_BYTES = 512

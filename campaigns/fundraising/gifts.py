@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..db import get_or_create_locked, locked
 from ..emails.receipts import queue_receipt
 from ..extensions import db
 from ..models import Campaign, Donation, DonationStatus, Frequency, utcnow
 from .donors import find_or_create_donor
 from .fees import campaign_fee
-from .locking import get_or_create_locked, locked
 from .totals import recount
 
 

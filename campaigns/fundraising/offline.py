@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
-from ..accounts.audit import record
+from ..db import locked
+from ..errors import ValidationError
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -19,9 +20,8 @@ from ..models import (
     utcnow,
 )
 from ..money import format_money
+from ..staff_accounts.audit import record
 from .donors import find_or_create_donor
-from .errors import ValidationError
-from .locking import locked
 from .totals import recount
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..db import get_or_create_locked
 from ..emails.monthly import queue_cancellation, queue_payment_failed, queue_welcome
 from ..extensions import db
 from ..models import (
@@ -16,7 +17,6 @@ from ..models import (
     RecurringStatus,
 )
 from .gifts import lock_donation, mark_paid, mark_unsettled, renewal_donation, set_payment_intent
-from .locking import get_or_create_locked
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Nothing here changes the local ``RecurringGift``: Stripe's ``customer.subscripti
 
 from __future__ import annotations
 
-from ..fundraising.errors import ValidationError
+from ..errors import ValidationError
 from ..models import RecurringGift, RecurringStatus
 from ..money import format_money
 from . import stripe_api

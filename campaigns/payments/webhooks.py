@@ -6,8 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from ..db import unit_of_work
-from ..fundraising.locking import insert_ignoring_conflict
+from ..db import insert_ignoring_conflict, unit_of_work
 from ..models import StripeEvent
 from .handlers import HANDLERS, prepare
 

@@ -9,8 +9,8 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from ..db import unit_of_work
+from ..errors import ValidationError
 from ..extensions import csrf, limiter
-from ..fundraising.errors import ValidationError
 from ..fundraising.funnel import MAX_BEACON_BYTES, campaign_day, parse_beacon, record_event
 from ..models import utcnow
 from . import banner_answers

@@ -11,12 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from ..db import unit_of_work
-from ..emails.receipts import receipt_html
-from ..emails.statements import compose_statement
-from ..extensions import limiter
-from ..forms.my_giving import AmountForm, ButtonForm, LinkRequestForm
-from ..fundraising.errors import ValidationError
-from ..giving.history import (
+from ..donor_portal.history import (
     donor_monthly_gift,
     donor_paid_gift,
     monthly_gifts,
@@ -24,8 +19,13 @@ from ..giving.history import (
     statement_years,
     year_statement,
 )
-from ..giving.links import DonorAccess, LinkExpired, LinkInvalid, Purpose, max_age, read_token
-from ..giving.requests import send_giving_link
+from ..donor_portal.links import DonorAccess, LinkExpired, LinkInvalid, Purpose, max_age, read_token
+from ..donor_portal.requests import send_giving_link
+from ..emails.receipts import receipt_html
+from ..emails.statements import compose_statement
+from ..errors import ValidationError
+from ..extensions import limiter
+from ..forms.my_giving import AmountForm, ButtonForm, LinkRequestForm
 from ..models import Donor, RecurringGift
 from ..money import AmountError, parse_amount
 from ..payments.monthly_changes import cancel_monthly_gift, card_update_url, change_monthly_amount

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from campaigns import create_app
 from campaigns.config import normalize_database_url
 from campaigns.db import unit_of_work
-from campaigns.embed_demo import serve_in_thread
+from campaigns.demo.embed_page import serve_in_thread
 from campaigns.extensions import db as _db
 from campaigns.fundraising.banner_settings import BannerChanges, change_banner, set_copy
 from campaigns.fundraising.campaigns import find_campaign

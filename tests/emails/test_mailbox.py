@@ -14,7 +14,8 @@ import flask_migrate
 import pytest
 from sqlalchemy import select
 
-from campaigns import create_app, devserver
+from campaigns import create_app
+from campaigns.demo import devserver
 from campaigns.db import unit_of_work
 from campaigns.emails.compose import Composed
 from campaigns.emails.outbox import enqueue

@@ -9,9 +9,9 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import event, select
 
+from campaigns.donor_portal.links import Purpose, make_token
 from campaigns.extensions import db as _db
 from campaigns.extensions import limiter
-from campaigns.giving.links import Purpose, make_token
 from campaigns.models import (
     Donation,
     Donor,

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from campaigns.accounts.staff import create_staff
 from campaigns.db import unit_of_work
 from campaigns.extensions import limiter
 from campaigns.models import Role, Staff
+from campaigns.staff_accounts.staff import create_staff
 from tests.web.forms import submit
 
 PASSWORD = "correct horse battery"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from campaigns.db import unit_of_work
+from campaigns.errors import ValidationError
 from campaigns.fundraising.banner import stage_changes
 from campaigns.fundraising.banner_settings import (
     BannerChanges,
@@ -14,7 +15,6 @@ from campaigns.fundraising.banner_settings import (
     set_copy,
 )
 from campaigns.fundraising.contrast import contrast_ratio, parse_color
-from campaigns.fundraising.errors import ValidationError
 from campaigns.models import BannerPlacement, CampaignStatus, Stage
 from tests.factories import make_campaign
 

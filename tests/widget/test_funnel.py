@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from campaigns.db import unit_of_work
-from campaigns.fundraising.errors import ValidationError
+from campaigns.errors import ValidationError
 from campaigns.fundraising.funnel import (
     BannerEvent,
     banner_funnel,

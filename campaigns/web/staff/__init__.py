@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ...accounts.staff import load_staff
 from ...extensions import login_manager
 from ...models import Role
+from ...staff_accounts.staff import load_staff
 from . import accounts, auth, campaigns, donors, exports, gifts, overview  # noqa: F401 - they add views
 from .access import require_login
 from .blueprint import bp

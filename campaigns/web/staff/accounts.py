@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from ...accounts.audit import recent_entries
-from ...accounts.staff import create_staff, list_staff, set_role
 from ...db import unit_of_work
+from ...errors import ValidationError
 from ...extensions import db
 from ...forms.staff import StaffAccountForm, StaffRoleForm
-from ...fundraising.errors import ValidationError
 from ...models import Role, Staff
+from ...staff_accounts.audit import recent_entries
+from ...staff_accounts.staff import create_staff, list_staff, set_role
 from .access import me, requires
 from .blueprint import bp
 

@@ -6,11 +6,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ...accounts.staff import authenticate, change_password
 from ...db import unit_of_work
+from ...errors import ValidationError
 from ...extensions import limiter
 from ...forms.staff import LoginForm, PasswordChangeForm
-from ...fundraising.errors import ValidationError
+from ...staff_accounts.staff import authenticate, change_password
 from .access import me, safe_next
 from .blueprint import bp
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ...accounts.audit import record
 from ...db import unit_of_work
+from ...errors import ValidationError
 from ...extensions import db
 from ...forms.campaign import CampaignForm
 from ...fundraising.campaigns import (
@@ -15,10 +15,10 @@ from ...fundraising.campaigns import (
     list_campaigns,
     update_campaign,
 )
-from ...fundraising.errors import ValidationError
 from ...fundraising.progress import campaign_progress
 from ...models import Campaign, CampaignStatus, Frequency, Role, utcnow
 from ...money import major_text
+from ...staff_accounts.audit import record
 from .access import me, requires
 from .blueprint import bp
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import Response, abort, render_template, request, stream_with_context
 
-from ...accounts.audit import record
 from ...db import unit_of_work
 from ...models import Role
 from ...reports.exports import donations_csv, donors_csv, newsletter_csv
 from ...reports.paging import page_of
 from ...reports.retention import lybunt, lybunt_csv, sybunt, sybunt_csv
+from ...staff_accounts.audit import record
 from .access import me, requires
 from .blueprint import bp
 from .donors import donation_filter, page_number

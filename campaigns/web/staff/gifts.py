@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from ...db import unit_of_work
+from ...errors import ValidationError
 from ...forms.gifts import OfflineGiftForm, VoidForm
 from ...fundraising.campaigns import list_campaigns
-from ...fundraising.errors import ValidationError
 from ...fundraising.offline import OfflineGift, record_offline_gift, void_gift
 from ...models import PaymentMethod, Role
 from .access import me, requires

@@ -7,8 +7,8 @@ from werkzeug.wrappers import Response
 
 from ...db import unit_of_work
 from ...emails.receipts import resend_receipt
+from ...errors import ValidationError
 from ...extensions import db
-from ...fundraising.errors import ValidationError
 from ...models import Donation, Role
 from .access import me, requires
 from .blueprint import bp

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ...extensions import db
+from ...fundraising.campaigns import CampaignDraft, create_campaign
 from ...models import Campaign, CampaignStatus, Frequency
-from ..campaigns import CampaignDraft, create_campaign
-from ..demo import DEMO_TIMEZONE, load_demo
+from ..campaign import DEMO_TIMEZONE, load_demo
 
 PRESETS = [2_500, 5_000, 10_000, 25_000]
 # Relative number of gifts a whole campaign draws; year-end drives bring in most of the year.

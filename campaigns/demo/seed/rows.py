@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from typing import Any, NamedTuple
 
+from ...fundraising.fees import fee_to_cover
+from ...fundraising.totals import net_of
 from ...models import DisputeStatus, DonationStatus, Frequency, PaymentMethod
-from ..fees import fee_to_cover
 from .amounts import monthly_amount, one_time_amount
 from .calendar import Drive
 from .plan import DAY, Kind, Outcome, Plan
@@ -225,7 +226,7 @@ class RowMaker:
         updated = max(values["created"], values["paid"], values["voided_at"] or 0.0)
         if values["status"] is _PAID and values["intent"]:
             refunded, dispute, lost, updated = self._afterwards(values, total, when, updated)
-        net = max(total - refunded - lost, 0) if values["status"] is _PAID else 0
+        net = net_of(values["status"] is _PAID, total, refunded, lost)
         self.raised[campaign.id] = self.raised.get(campaign.id, 0) + net
         return (
             row_id,

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
+from campaigns.fundraising.repair import TotalsRebuilt, rebuild_totals
 from sqlalchemy import select, text
 
 from campaigns.db import unit_of_work
@@ -15,7 +16,6 @@ from campaigns.models import (
     Role,
     Staff,
 )
-from campaigns.reports.totals_rebuild import TotalsRebuilt, rebuild_totals
 from tests.factories import make_campaign, start_gift
 from tests.reports.gifts import dispute, paid_gift, refund
 

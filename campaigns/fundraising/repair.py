@@ -1,16 +1,15 @@
 """Every running counter recomputed from the gifts: after a bulk load, or to repair drift.
 
-The one module under reports that writes. It applies the rules of
-``fundraising.totals.net_amount`` in SQL, so on a consistent ledger it changes nothing.
+A repair operation of the ledger, run by ``flask ledger rebuild-totals`` and after a bulk load.
+It counts with ``totals.net_amount_sql``, so on a consistent ledger it changes nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import (
-    ColumnElement,
     Table,
     and_,
     case,
@@ -27,13 +26,13 @@ from ..extensions import db
 from ..models import (
     Campaign,
     CampaignDonor,
-    DisputeStatus,
     Donation,
     DonationStatus,
     Donor,
     Payment,
     utcnow,
 )
+from .totals import net_amount_sql
 
 _GIFT = cast(Table, Donation.__table__)
 _PAYMENT = cast(Table, Payment.__table__)
@@ -49,22 +48,6 @@ class TotalsRebuilt:
     donations: int
     donors: int
     campaigns: int
-
-
-def net_amount_sql() -> ColumnElement[Any]:
-    """``net_amount`` as SQL over a donation row: paid, less refunds and a lost dispute."""
-    gift = _GIFT.c
-    lost_amount = (
-        select(_PAYMENT.c.disputed_amount)
-        .where(_PAYMENT.c.stripe_payment_intent_id == gift.stripe_payment_intent_id)
-        .scalar_subquery()
-    )
-    # Refund and dispute facts are copied from the payment first (see _copy_payment_facts);
-    # a gift with no payment intent has no payment to take them from.
-    refunded = case((gift.stripe_payment_intent_id.is_(None), 0), else_=gift.amount_refunded)
-    lost = case((gift.dispute_status == DisputeStatus.LOST, func.coalesce(lost_amount, 0)), else_=0)
-    remaining = gift.amount + gift.fee_amount - refunded - lost
-    return case((and_(gift.status == DonationStatus.PAID, remaining > 0), remaining), else_=0)
 
 
 def _lock() -> None:
@@ -93,7 +76,7 @@ def _copy_payment_facts() -> None:
 
 
 def _count_gifts() -> int:
-    net = net_amount_sql()
+    net = net_amount_sql(_GIFT, _PAYMENT)
     gift = _GIFT.c
     result = db.session.execute(
         update(_GIFT)

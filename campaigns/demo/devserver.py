@@ -1,4 +1,4 @@
-"""``python -m campaigns.devserver``: the app for development, with the Stripe sandbox beside it.
+"""``python -m campaigns.demo.devserver``: the app for development, with the Stripe sandbox beside it.
 
 When no STRIPE_SECRET_KEY is set, the offline sandbox starts on 127.0.0.1:12111 and sends its
 webhooks to the app, so a donation with 4242 4242 4242 4242 works end to end on a fresh machine.
@@ -14,9 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .config import SANDBOX_API, SANDBOX_WEBHOOK_SECRET
+from ..config import SANDBOX_API, SANDBOX_WEBHOOK_SECRET
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, where app.py is
 HOST, PORT = "127.0.0.1", 5000
 SANDBOX_PORT = int(SANDBOX_API.rsplit(":", 1)[1])
 

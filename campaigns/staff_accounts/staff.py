@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..errors import ValidationError
 from ..extensions import db
-from ..fundraising.errors import ValidationError
 from ..models import Role, Staff, utcnow
 from .audit import record
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ..fundraising.campaigns import CampaignDraft, create_campaign, find_campaign
+from ..fundraising.schedule import load_zone
 from ..models import Campaign, Frequency
-from .campaigns import CampaignDraft, create_campaign, find_campaign
-from .schedule import load_zone
 
 DEMO_TIMEZONE = "America/New_York"
 DEMO_DESCRIPTION = """\

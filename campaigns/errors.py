@@ -1,4 +1,4 @@
-"""Errors the domain services raise for input they refuse."""
+"""Errors the services raise for input they refuse."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A page on another origin that embeds the banner, as a newsroom's site would.
 
-    python -m campaigns.embed_demo --app-url http://127.0.0.1:5000 --port 5001
+    python -m campaigns.demo.embed_page --app-url http://127.0.0.1:5000 --port 5001
     then open http://127.0.0.1:5001/?campaign=eoy-2026&placement=top
 
 Query options: ``campaign``, ``placement`` (top, bottom, inline; empty: the campaign's),
