@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import db as unit_of_work
 from . import models  # noqa: F401 - registers the tables before Flask-Migrate looks
 from .config import load_config
 from .extensions import csrf, limiter, login_manager, migrate
@@ -32,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     sqlalchemy_db.init_app(app)
     migrate.init_app(app, sqlalchemy_db, directory=str(MIGRATIONS), render_as_batch=True)
+    unit_of_work.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -1,15 +1,18 @@
-"""The database core: the unit of work (the only place that commits or rolls back), row locks
-and race-free inserts, on PostgreSQL and SQLite alike."""
+"""The database core: units of work (the only place that commits or rolls back) for a request,
+a CLI command and a worker job; row locks and race-free inserts, on PostgreSQL and SQLite alike."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Row, Select, Table, TextualSelect, bindparam, select, text
+from flask import Flask, Response, g, request
+from sqlalchemy import Row, Select, Table, TextualSelect, bindparam, event, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -17,8 +20,50 @@ from .extensions import db
 P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M")
+T = TypeVar("T")
 
 _AFTER_COMMIT_KEY = "campaigns.after_commit"
+# Read by the SQLite "begin" hook: a unit that will write takes the write lock up front.
+_WRITING: ContextVar[bool] = ContextVar("campaigns.writing", default=False)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# How long a writer waits for SQLite's one write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    """Give SQLite foreign keys, write-ahead logging, a busy timeout and real transactions.
+
+    In WAL mode readers never wait for the writer nor it for them; writers queue for the one
+    write lock for up to the busy timeout instead of failing at once.
+    """
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN below.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode but for a power cut
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn: Any) -> None:
+    """``BEGIN IMMEDIATE`` for a unit that will write, plain ``BEGIN`` for one that reads.
+
+    A deferred transaction that reads and then writes can't wait for the write lock: when
+    another writer committed in between, SQLite fails it at once with "database is locked".
+    Taking the lock up front makes concurrent writers wait their turn instead.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
+
+
+def writing() -> bool:
+    """Whether the unit of work under way will write (SQLite then begins ``IMMEDIATE``)."""
+    return _WRITING.get()
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -26,19 +71,57 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
 
 
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """Commit everything done inside the block at once, or nothing at all."""
-    session = db.session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        session.info.pop(_AFTER_COMMIT_KEY, None)
-        raise
+def _commit(session: Session) -> None:
+    session.commit()
     for callback in session.info.pop(_AFTER_COMMIT_KEY, []):
         callback()
+
+
+def _rollback(session: Session) -> None:
+    session.rollback()
+    session.info.pop(_AFTER_COMMIT_KEY, None)
+
+
+@contextmanager
+def unit_of_work(*, write: bool = True) -> Iterator[Session]:
+    """Commit everything done inside the block at once, or nothing at all.
+
+    The boundary of a CLI command or a worker job; a request's boundary is ``init_app``'s.
+    """
+    session = db.session()
+    token = _WRITING.set(write)
+    try:
+        yield session
+        session.flush()
+    except BaseException:
+        _rollback(session)
+        raise
+    else:
+        _commit(session)
+    finally:
+        _WRITING.reset(token)
+
+
+def checkpoint() -> None:
+    """Commit what the unit of work has done so far, before an outside party must see it.
+
+    The donate POST commits its pending gift before Stripe hears of it, so that a webhook can
+    always find the gift; the rest of the request is a unit of work of its own.
+    """
+    _commit(db.session())
+
+
+def discard() -> None:
+    """Roll back what the unit of work has done so far: a refused request keeps nothing."""
+    _rollback(db.session())
+
+
+def in_batches(items: Sequence[T], size: int, job: Callable[[Sequence[T]], None]) -> None:
+    """Run ``job`` over ``items``, ``size`` at a time, each batch a unit of work of its own,
+    so that a long run stopped part-way keeps the batches it finished."""
+    for start in range(0, len(items), size):
+        with unit_of_work():
+            job(items[start : start + size])
 
 
 def transactional(func: Callable[P, R]) -> Callable[P, R]:
@@ -50,6 +133,35 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def init_app(app: Flask) -> None:
+    """One unit of work per request: commit once after the view, roll back on any error.
+
+    A response below 400 commits what the view did; an error page, a refused form or an
+    exception rolls it all back, so a request never leaves part of its writes behind.
+    """
+
+    @app.before_request
+    def _begin() -> None:
+        g.campaigns_writing = _WRITING.set(request.method not in _SAFE_METHODS)
+
+    @app.after_request
+    def _end(response: Response) -> Response:
+        session = db.session()
+        if response.status_code < 400:
+            _commit(session)
+        else:
+            _rollback(session)
+        return response
+
+    @app.teardown_request
+    def _discard(error: BaseException | None) -> None:
+        token = g.pop("campaigns_writing", None)
+        if token is not None:
+            _WRITING.reset(token)
+        if error is not None:
+            _rollback(db.session())
 
 
 def locked(query: Select[tuple[M]]) -> M | None:

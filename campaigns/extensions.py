@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic can alter and drop them on every backend.
@@ -35,22 +32,3 @@ login_manager = LoginManager()
 # Limits are declared on the views that need them; storage is Redis when RATELIMIT_STORAGE_URI
 # names one, so every worker shares the counts, and process memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
-    """Give SQLite foreign keys, a busy timeout and real transactions (savepoints included)."""
-    if type(dbapi_connection).__module__ != "sqlite3":
-        return
-    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN below.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _begin_sqlite(conn: Any) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")

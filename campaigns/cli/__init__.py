@@ -10,10 +10,11 @@ from flask import Flask
 
 from .banner import banner_cli
 from .campaigns import campaigns_cli
-from .emails import emails_cli, statements_cli
+from .emails import emails_cli
 from .ledger import ledger_cli
 from .payments import stripe_cli
 from .staff import staff_cli
+from .statements import statements_cli
 
 
 def register_cli(app: Flask) -> None:

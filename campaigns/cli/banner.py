@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from markupsafe import escape
 
-from ..db import unit_of_work
 from ..errors import ValidationError
 from ..fundraising.banner import stage_copies
 from ..fundraising.banner_settings import BannerChanges, change_banner, remove_copy, set_copy
@@ -15,8 +13,9 @@ from ..fundraising.campaigns import find_campaign
 from ..fundraising.funnel import banner_funnel
 from ..models import BannerAfterEnd, BannerPlacement, Campaign, Stage
 from ..money import format_money
+from .boundary import CommandGroup
 
-banner_cli = AppGroup("banner", help="The banner other sites embed: copy, look and funnel.")
+banner_cli = CommandGroup("banner", help="The banner other sites embed: copy, look and funnel.")
 
 STAGE_CHOICE = click.Choice([stage.value for stage in Stage])
 
@@ -83,12 +82,9 @@ def copy_command(
 ) -> None:
     """Write a stage's copy; a new --variant starts an A/B test for that stage."""
     try:
-        with unit_of_work():
-            campaign = _campaign(slug)
-            new = not any(c.variant == variant for c in stage_copies(campaign, Stage(stage)))
-            set_copy(
-                campaign, Stage(stage), variant, headline=headline, body=body, cta_label=cta_label
-            )
+        campaign = _campaign(slug)
+        new = not any(c.variant == variant for c in stage_copies(campaign, Stage(stage)))
+        set_copy(campaign, Stage(stage), variant, headline=headline, body=body, cta_label=cta_label)
     except ValidationError as exc:
         raise _fail(exc) from None
     click.echo(f"{'Added' if new else 'Updated'} {stage} copy, variant {variant}, for {slug}.")
@@ -101,8 +97,7 @@ def copy_command(
 def remove_copy_command(slug: str, stage: str, variant: str) -> None:
     """Drop one variant of a stage's copy (each stage keeps at least one)."""
     try:
-        with unit_of_work():
-            remove_copy(_campaign(slug), Stage(stage), variant)
+        remove_copy(_campaign(slug), Stage(stage), variant)
     except ValidationError as exc:
         raise _fail(exc) from None
     click.echo(f"Removed {stage} variant {variant} from {slug}.")
@@ -145,8 +140,7 @@ def set_command(
         accent_text=accent_text,
     )
     try:
-        with unit_of_work():
-            change_banner(_campaign(slug), changes)
+        change_banner(_campaign(slug), changes)
     except ValidationError as exc:
         raise _fail(exc) from None
     click.echo(f"Banner settings saved for {slug}.")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-from ..db import unit_of_work
 from ..errors import ValidationError
 from ..fundraising.campaigns import CampaignDraft, create_campaign, find_campaign, list_campaigns
 from ..fundraising.progress import campaign_progress
 from ..fundraising.schedule import load_zone, parse_local_datetime
 from ..models import CampaignStatus, Frequency, utcnow
 from ..money import AmountError, format_money, normalize_currency, parse_amount
+from .boundary import CommandGroup
 
-campaigns_cli = AppGroup("campaigns", help="Create and inspect campaigns.")
+campaigns_cli = CommandGroup("campaigns", help="Create and inspect campaigns.")
 
 
 def _fail(option: str, message: str) -> click.ClickException:
@@ -107,8 +106,7 @@ def create_command(
         final_seconds=round(final_hours * 3600),
     )
     try:
-        with unit_of_work():
-            campaign = create_campaign(campaign_draft)
+        campaign = create_campaign(campaign_draft)
     except ValidationError as exc:
         field, message = next(iter(exc.errors.items()))
         raise _fail(f"--{field}", message) from None

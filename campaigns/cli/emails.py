@@ -1,4 +1,4 @@
-"""``flask emails …`` (the outbox worker) and ``flask statements …`` (year-end statements)."""
+"""``flask emails …``: the outbox worker."""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ from types import FrameType
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-from ..db import unit_of_work
 from ..emails.compose import Envelope
 from ..emails.outbox import requeue_failed, status_counts
 from ..emails.sending import MailNotConfigured, mailbox_enabled, run_worker, transport_for
-from ..emails.statements import StatementRun, queue_statements
 from ..models import EmailStatus
+from .boundary import CommandGroup
 
-emails_cli = AppGroup("emails", help="Send the emails waiting in the outbox.")
-statements_cli = AppGroup("statements", help="Year-end giving statements.")
+emails_cli = CommandGroup("emails", help="Send the emails waiting in the outbox.")
 
 
 def _echo_result(envelope: Envelope, status: EmailStatus, error: str) -> None:
@@ -34,7 +31,7 @@ def _echo_result(envelope: Envelope, status: EmailStatus, error: str) -> None:
         click.echo(f"failed   {to}  ({error})")
 
 
-@emails_cli.command("send")
+@emails_cli.command("send", own_units=True)  # a unit of work per email
 @click.option("--loop", is_flag=True, help="Keep running, polling for new emails.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.option("--batch", default=20, show_default=True, help="Emails claimed at a time.")
@@ -66,8 +63,7 @@ def send_command(loop: bool, interval: float, batch: int) -> None:
 @emails_cli.command("retry")
 def retry_command() -> None:
     """Queue the failed emails again, with a fresh set of attempts."""
-    with unit_of_work():
-        count = requeue_failed()
+    count = requeue_failed()
     click.echo(f"{count} failed email{'s' if count != 1 else ''} queued again.")
 
 
@@ -76,18 +72,3 @@ def status_command() -> None:
     """How many emails are queued, sent and failed."""
     counts = status_counts()
     click.echo(", ".join(f"{count} {status.value}" for status, count in counts.items()))
-
-
-@statements_cli.command("send")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True)
-def send_statements_command(year: int) -> None:
-    """Queue each donor's statement of their gifts in YEAR (once; a rerun adds none)."""
-
-    def progress(run: StatementRun) -> None:
-        click.echo(f"… {run.queued} queued, {run.already} already queued")
-
-    run = queue_statements(year, on_batch=progress)
-    click.echo(
-        f"{run.queued} statement{'s' if run.queued != 1 else ''} for {year} queued, "
-        f"{run.already} already queued before; `flask --app app emails send` sends them."
-    )

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
-from ..db import unit_of_work
 from ..fundraising.repair import rebuild_totals
+from .boundary import CommandGroup
 
-ledger_cli = AppGroup("ledger", help="Check and repair the ledger.")
+ledger_cli = CommandGroup("ledger", help="Check and repair the ledger.")
 
 
 @ledger_cli.command("rebuild-totals")
 def rebuild_totals_command() -> None:
     """Recount every running total from the gifts; a second run changes nothing."""
-    with unit_of_work():
-        changed = rebuild_totals()
+    changed = rebuild_totals()
     if not (changed.donations or changed.donors or changed.campaigns):
         click.echo("Every total already matched the gifts; nothing changed.")
         return

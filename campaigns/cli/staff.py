@@ -5,14 +5,13 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import AppGroup
 
-from ..db import unit_of_work
 from ..errors import ValidationError
 from ..models import Role
 from ..staff_accounts.staff import create_staff
+from .boundary import CommandGroup
 
-staff_cli = AppGroup("staff", help="Manage staff accounts.")
+staff_cli = CommandGroup("staff", help="Manage staff accounts.")
 
 
 @staff_cli.command("create")
@@ -32,8 +31,7 @@ def create_command(email: str, role: str, name: str, password_stdin: bool) -> No
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        with unit_of_work():
-            staff = create_staff(email, password, Role(role), name)
+        staff = create_staff(email, password, Role(role), name)
     except ValidationError as exc:
         field, message = next(iter(exc.errors.items()))
         raise click.ClickException(f"{field}: {message}") from None

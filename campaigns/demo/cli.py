@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..db import unit_of_work
+from ..db import transactional
 from ..fundraising.repair import rebuild_totals
 from ..models import utcnow
 from .campaign import load_demo
@@ -31,6 +31,7 @@ from .seed import DEFAULT_SEED, HistoryExists, existing_history, seed_history
 @click.option(
     "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for the history."
 )
+@transactional
 def demo_command(donors: int | None, donations: int | None, seed: int) -> None:
     """Load a realistic demo campaign; running it again changes nothing.
 
@@ -46,24 +47,20 @@ def demo_command(donors: int | None, donations: int | None, seed: int) -> None:
         )
     now = utcnow()
     if donors is None or donations is None:
-        with unit_of_work():
-            campaign, created = load_demo(now)
+        campaign, created = load_demo(now)
         verb = "Loaded" if created else "Already there:"
         click.echo(f"{verb} demo campaign {campaign.slug} -> /campaigns/{campaign.slug}")
         return
     try:
-        with unit_of_work():
-            if (slug := existing_history(now)) is not None:
-                raise HistoryExists(slug)
-            bar = click.progressbar(
-                length=donors + donations, label="Loading history", file=sys.stderr
+        if (slug := existing_history(now)) is not None:
+            raise HistoryExists(slug)
+        bar = click.progressbar(length=donors + donations, label="Loading history", file=sys.stderr)
+        with bar:
+            summary = seed_history(
+                now, donors=donors, donations=donations, seed=seed, progress=bar.update
             )
-            with bar:
-                summary = seed_history(
-                    now, donors=donors, donations=donations, seed=seed, progress=bar.update
-                )
-            click.echo("Counting the totals from the gifts...", err=True)
-            rebuild_totals()
+        click.echo("Counting the totals from the gifts...", err=True)
+        rebuild_totals()
     except HistoryExists as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

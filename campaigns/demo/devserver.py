@@ -1,4 +1,4 @@
-"""``python -m campaigns.demo.devserver``: the app for development, with the Stripe sandbox beside it.
+"""``python -m campaigns.demo.devserver``: the app for development, the Stripe sandbox beside it.
 
 When no STRIPE_SECRET_KEY is set, the offline sandbox starts on 127.0.0.1:12111 and sends its
 webhooks to the app, so a donation with 4242 4242 4242 4242 works end to end on a fresh machine.

@@ -20,8 +20,6 @@ from ..models import (
     RecurringStatus,
 )
 
-OPEN_MONTHLY = (RecurringStatus.ACTIVE, RecurringStatus.PAST_DUE)
-
 
 def paid_gifts(donor_id: int, limit: int = 500) -> list[Donation]:
     """The donor's paid gifts, newest first (refunded ones too: they were paid)."""
@@ -47,7 +45,7 @@ def monthly_gifts(donor_id: int) -> list[RecurringGift]:
         .order_by(RecurringGift.id)
     )
     gifts = list(db.session.scalars(query))
-    return sorted(gifts, key=lambda gift: gift.status not in OPEN_MONTHLY)
+    return sorted(gifts, key=lambda gift: not gift.status.is_open)
 
 
 def donor_monthly_gift(donor_id: int, gift_id: int) -> RecurringGift | None:

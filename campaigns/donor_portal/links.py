@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import Donor
+from ..urls import public_urls
 
 
 class Purpose(enum.StrEnum):
@@ -29,13 +30,6 @@ _MAX_AGE_SETTING = {
     Purpose.MANAGE: "MY_GIVING_LINK_SECONDS",
     Purpose.CARD: "CARD_LINK_SECONDS",
     Purpose.STATEMENT: "STATEMENT_LINK_SECONDS",
-}
-
-# Where each purpose's link lands (endpoint names of campaigns/web/my_giving.py).
-_ENDPOINT = {
-    Purpose.MANAGE: "my_giving.manage",
-    Purpose.CARD: "my_giving.card",
-    Purpose.STATEMENT: "my_giving.statement",
 }
 
 
@@ -90,12 +84,6 @@ def read_token(purpose: Purpose, token: str) -> DonorAccess:
     return DonorAccess(donor=donor, extra=extra)
 
 
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute address on PUBLIC_URL, built without a request (emails go out from the CLI)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return f"{current_app.config['PUBLIC_URL']}{path}"
-
-
 def link_url(purpose: Purpose, donor: Donor, **extra: int) -> str:
     """The absolute, signed link for ``purpose``."""
-    return public_url(_ENDPOINT[purpose], token=make_token(purpose, donor, **extra))
+    return public_urls().giving_link(purpose, make_token(purpose, donor, **extra))

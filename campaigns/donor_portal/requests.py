@@ -10,7 +10,8 @@ from ..emails.compose import compose
 from ..emails.outbox import enqueue
 from ..extensions import db
 from ..models import Donor, EmailKind, normalize_email
-from .links import Purpose, link_url, max_age, public_url
+from ..urls import public_urls
+from .links import Purpose, link_url, max_age
 
 
 def send_giving_link(email: str) -> None:
@@ -41,6 +42,6 @@ def send_giving_link(email: str) -> None:
     composed = compose(
         "no_giving",
         email=email.strip(),
-        request_url=public_url("my_giving.request_link"),
+        request_url=public_urls().giving_request(),
     )
     enqueue(EmailKind.NO_GIVING, key, composed, to_address=email.strip())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..donor_portal.links import Purpose, link_url, public_url
 from ..extensions import db
 from ..models import Donation, Donor, EmailKind, RecurringGift, RecurringStatus
+from ..urls import public_urls
 from .compose import compose, money
 from .outbox import enqueue, is_queued
 
@@ -25,7 +25,7 @@ def queue_welcome(gift: RecurringGift, first: Donation) -> None:
         name=first.name,
         amount=money(gift.amount, gift.currency),
         campaign=first.campaign.title,
-        manage_url=public_url("my_giving.request_link"),
+        manage_url=public_urls().giving_request(),
     )
     enqueue(
         EmailKind.WELCOME,
@@ -43,11 +43,11 @@ def queue_payment_failed(gift: RecurringGift, donation: Donation) -> None:
     key = f"payment_failed:donation:{donation.id}"
     if not donation.email or is_queued(key):
         return
-    donor = _donor(gift)
+    urls = public_urls()
     card_url = (
-        link_url(Purpose.CARD, donor, g=gift.id)
-        if donor is not None
-        else public_url("my_giving.request_link")
+        urls.card_link(gift.donor_id, gift.id)
+        if gift.donor_id is not None
+        else urls.giving_request()
     )
     composed = compose(
         "payment_failed",
@@ -90,7 +90,7 @@ def queue_cancellation(gift: RecurringGift) -> None:
         ended=ended,
         ends_at=None if ended else gift.next_charge_at,
         zone=gift.campaign.timezone,
-        restart_url=public_url("public.index"),
+        restart_url=public_urls().home(),
     )
     enqueue(
         EmailKind.CANCELLATION,

@@ -159,6 +159,10 @@ def status_counts() -> dict[EmailStatus, int]:
     return counts
 
 
+def get_email(email_id: int) -> OutboxEmail | None:
+    return db.session.get(OutboxEmail, email_id)
+
+
 def recent_emails(limit: int = 100) -> list[OutboxEmail]:
     query = select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(limit)
     return list(db.session.scalars(query))

@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from ..models import BannerAfterEnd, BannerCopy, Campaign, Stage
 from ..money import exponent
+from ..urls import PublicUrls
 from .campaigns import find_public_campaign
 from .progress import campaign_progress
 
 BANNER_SOURCE = "banner"
-# Stages in which the donate page takes gifts; before and after, the button leads to the
-# campaign page instead.
-DONATE_STAGES = frozenset({Stage.NORMAL, Stage.URGENT, Stage.FINAL})
 
 
 @dataclass(frozen=True)
@@ -60,10 +57,11 @@ def stage_changes(campaign: Campaign, now: datetime) -> list[tuple[Stage, dateti
     return changes
 
 
-def cta_url(base_url: str, slug: str, stage: Stage, variant: str) -> str:
-    """Where the banner's button leads: the donate page, tagged so the gift records its source."""
-    path = f"/campaigns/{slug}/donate" if stage in DONATE_STAGES else f"/campaigns/{slug}"
-    return f"{base_url}{path}?{urlencode({'source': BANNER_SOURCE, 'variant': variant})}"
+def cta_url(urls: PublicUrls, slug: str, stage: Stage, variant: str) -> str:
+    """Where the banner's button leads: the donate page (the campaign's page while it takes no
+    gifts), tagged so the gift records its source."""
+    page = urls.donate if stage.takes_gifts else urls.campaign
+    return page(slug, source=BANNER_SOURCE, variant=variant)
 
 
 def stage_copies(campaign: Campaign, stage: Stage) -> list[BannerCopy]:
@@ -74,7 +72,7 @@ def stage_copies(campaign: Campaign, stage: Stage) -> list[BannerCopy]:
     )
 
 
-def stage_variants(campaign: Campaign, stage: Stage, base_url: str) -> list[dict[str, str]]:
+def stage_variants(campaign: Campaign, stage: Stage, urls: PublicUrls) -> list[dict[str, str]]:
     """The words the banner may show in ``stage``; none when staff hide it after the end."""
     if stage is Stage.ENDED and campaign.banner_after_end is BannerAfterEnd.HIDE:
         return []
@@ -84,14 +82,14 @@ def stage_variants(campaign: Campaign, stage: Stage, base_url: str) -> list[dict
             "headline": copy.headline,
             "body": copy.body,
             "cta_label": copy.cta_label,
-            "cta_url": cta_url(base_url, campaign.slug, stage, copy.variant),
+            "cta_url": cta_url(urls, campaign.slug, stage, copy.variant),
         }
         for copy in stage_copies(campaign, stage)
     ]
 
 
 def banner_payload(
-    campaign: Campaign, now: datetime, base_url: str, changes: list[tuple[Stage, datetime]]
+    campaign: Campaign, now: datetime, urls: PublicUrls, changes: list[tuple[Stage, datetime]]
 ) -> dict[str, Any]:
     """The JSON the widget draws from: progress, schedule, this stage's copy and what follows."""
     progress = campaign_progress(campaign, now)
@@ -109,15 +107,15 @@ def banner_payload(
         "ends_at": iso_utc(campaign.ends_at),
         "seconds_left": progress.seconds_left,
         "stage": progress.stage.value,
-        "campaign_url": f"{base_url}/campaigns/{campaign.slug}",
+        "campaign_url": urls.campaign(campaign.slug),
         "banner": {
-            "variants": stage_variants(campaign, progress.stage, base_url),
+            "variants": stage_variants(campaign, progress.stage, urls),
             # The copy of the stages still to come, so a page left open switches on time.
             "later": [
                 {
                     "stage": stage.value,
                     "starts_at": iso_utc(instant),
-                    "variants": stage_variants(campaign, stage, base_url),
+                    "variants": stage_variants(campaign, stage, urls),
                 }
                 for stage, instant in changes
             ],
@@ -135,7 +133,7 @@ def banner_payload(
     }
 
 
-def public_banner(slug: str, now: datetime, base_url: str) -> PublicBanner | None:
+def public_banner(slug: str, now: datetime, urls: PublicUrls) -> PublicBanner | None:
     """The banner of the public campaign ``slug`` at ``now``, read from its running totals."""
     campaign = find_public_campaign(slug)
     if campaign is None:
@@ -146,6 +144,6 @@ def public_banner(slug: str, now: datetime, base_url: str) -> PublicBanner | Non
         timezone=campaign.timezone,
         impression_sample=campaign.banner_impression_sample,
         variants=frozenset((copy.stage, copy.variant) for copy in campaign.banner_copies),
-        payload=banner_payload(campaign, now, base_url, changes),
+        payload=banner_payload(campaign, now, urls, changes),
         next_change=changes[0][1] if changes else None,
     )

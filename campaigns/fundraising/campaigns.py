@@ -68,6 +68,8 @@ class CampaignDraft:
     default_frequency: Frequency = Frequency.ONE_TIME
     urgent_seconds: int = DEFAULT_URGENT_SECONDS
     final_seconds: int = DEFAULT_FINAL_SECONDS
+    # The campaign this one follows (last year's), whose donors the retention lists compare.
+    previous_campaign_id: int | None = None
 
 
 def _validate(draft: CampaignDraft, existing_id: int | None = None) -> dict[str, str]:
@@ -98,11 +100,19 @@ def _validate(draft: CampaignDraft, existing_id: int | None = None) -> dict[str,
         errors["presets"] = "preset amounts must be greater than zero"
     if not 0 < draft.final_seconds <= draft.urgent_seconds:
         errors["thresholds"] = "the final stage must be shorter than the urgent stage"
+    previous = draft.previous_campaign_id
+    if previous is not None and (previous == existing_id or get_campaign(previous) is None):
+        errors["previous"] = "choose another campaign as the one this follows"
     return errors
 
 
-def create_campaign(draft: CampaignDraft) -> Campaign:
-    """Add a campaign with default banner copy for every stage; raises ``ValidationError``."""
+def get_campaign(campaign_id: int) -> Campaign | None:
+    return db.session.get(Campaign, campaign_id)
+
+
+def create_campaign(draft: CampaignDraft, actor: Staff | None = None) -> Campaign:
+    """Add a campaign with default banner copy for every stage, audited as ``actor`` (None
+    from the command line); raises ``ValidationError``."""
     errors = _validate(draft)
     if errors:
         raise ValidationError(errors)
@@ -120,6 +130,7 @@ def create_campaign(draft: CampaignDraft) -> Campaign:
         default_frequency=draft.default_frequency,
         urgent_seconds=draft.urgent_seconds,
         final_seconds=draft.final_seconds,
+        previous_campaign_id=draft.previous_campaign_id,
         banner_copies=[
             BannerCopy(stage=stage, variant="a", headline=headline, body=body, cta_label=cta)
             for stage, (headline, body, cta) in DEFAULT_COPY.items()
@@ -127,6 +138,7 @@ def create_campaign(draft: CampaignDraft) -> Campaign:
     )
     db.session.add(campaign)
     db.session.flush()
+    record("campaign.created", f"campaign:{campaign.id}", {"slug": campaign.slug}, actor)
     return campaign
 
 
@@ -142,6 +154,7 @@ EDITABLE = (
     "default_frequency",
     "urgent_seconds",
     "final_seconds",
+    "previous_campaign_id",
 )
 
 
@@ -203,3 +216,9 @@ def list_live_campaigns(now: datetime) -> list[Campaign]:
         .order_by(Campaign.ends_at)
     )
     return list(db.session.scalars(query))
+
+
+def archive(campaign: Campaign, actor: Staff) -> None:
+    """Take a campaign off the public list for good: it takes no more gifts, its books stay."""
+    campaign.status = CampaignStatus.ARCHIVED
+    record("campaign.archived", f"campaign:{campaign.id}", {}, actor)

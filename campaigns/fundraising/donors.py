@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from ..db import upsert
+from ..extensions import db
 from ..models import Donor, normalize_email
+
+
+def get_donor(donor_id: int) -> Donor | None:
+    return db.session.get(Donor, donor_id)
 
 
 def find_or_create_donor(

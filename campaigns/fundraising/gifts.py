@@ -150,6 +150,10 @@ def donation_for_session(session_id: str) -> Donation | None:
     )
 
 
+def get_donation(donation_id: int) -> Donation | None:
+    return db.session.get(Donation, donation_id)
+
+
 def resumable_donation(donation_id: int, campaign_id: int) -> Donation | None:
     """A gift the donor walked away from in Checkout, to fill the form in again."""
     donation = db.session.get(Donation, donation_id)

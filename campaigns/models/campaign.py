@@ -43,6 +43,11 @@ class Stage(enum.StrEnum):
     FINAL = "final"
     ENDED = "ended"
 
+    @property
+    def takes_gifts(self) -> bool:
+        """Whether the donate page takes gifts; before and after, it says so and links back."""
+        return self in (Stage.NORMAL, Stage.URGENT, Stage.FINAL)
+
 
 class BannerPlacement(enum.StrEnum):
     """Where the embedded banner sits on the host page."""

@@ -23,6 +23,11 @@ class RecurringStatus(enum.StrEnum):
     UNPAID = "unpaid"
     CANCELED = "canceled"
 
+    @property
+    def is_open(self) -> bool:
+        """Still giving (or due to try the card again): the donor may change or cancel it."""
+        return self in (RecurringStatus.ACTIVE, RecurringStatus.PAST_DUE)
+
     @classmethod
     def from_stripe(cls, status: str) -> RecurringStatus:
         mapping = {

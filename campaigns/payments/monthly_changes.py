@@ -7,15 +7,13 @@ Nothing here changes the local ``RecurringGift``: Stripe's ``customer.subscripti
 from __future__ import annotations
 
 from ..errors import ValidationError
-from ..models import RecurringGift, RecurringStatus
+from ..models import RecurringGift
 from ..money import format_money
 from . import stripe_api
 
-CHANGEABLE = (RecurringStatus.ACTIVE, RecurringStatus.PAST_DUE)
-
 
 def _check_open(gift: RecurringGift) -> None:
-    if gift.status not in CHANGEABLE:
+    if not gift.status.is_open:
         raise ValidationError({"gift": "this monthly gift has ended"})
 
 

@@ -77,8 +77,18 @@ def change_password(staff: Staff, current: str, new: str) -> None:
     record("staff.password_changed", f"staff:{staff.id}", {}, staff)
 
 
+def get_staff(staff_id: int) -> Staff | None:
+    return db.session.get(Staff, staff_id)
+
+
 def set_role(staff: Staff, role: Role, active: bool, actor: Staff) -> None:
-    """Change what an account may do, or switch it off (accounts are never deleted)."""
+    """Change what an account may do, or switch it off (accounts are never deleted).
+
+    Admins can't remove their own admin access, so the dashboard always keeps one admin who
+    can undo a mistake.
+    """
+    if staff.id == actor.id and (role is not Role.ADMIN or not active):
+        raise ValidationError({"role": "you can't remove your own admin access; ask another admin"})
     before = {"role": staff.role.value, "active": staff.active}
     staff.role, staff.active = role, active
     staff.session_version += 1

@@ -13,6 +13,7 @@ from .framing import deny_framing
 from .mailbox import register_mailbox
 from .my_giving import bp as my_giving_bp
 from .public import bp as public_bp
+from .public_urls import register_public_urls
 from .sessions import PublicAwareSessionInterface
 from .staff import receipts as _staff_receipts  # noqa: F401 - adds the resend view
 from .staff import register_staff
@@ -26,6 +27,7 @@ def _render_error(error: HTTPException) -> tuple[str, int]:
 
 
 def register_web(app: Flask) -> None:
+    register_public_urls(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(webhooks_bp)

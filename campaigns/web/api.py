@@ -8,7 +8,6 @@ from flask import Blueprint, Flask, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
-from ..db import unit_of_work
 from ..errors import ValidationError
 from ..extensions import csrf, limiter
 from ..fundraising.funnel import MAX_BEACON_BYTES, campaign_day, parse_beacon, record_event
@@ -74,13 +73,12 @@ def banner_events(slug: str) -> Response:
         event = parse_beacon(request.stream.read(MAX_BEACON_BYTES + 1), banner.variants)
     except ValidationError as exc:
         return _beacon_error(400, exc.errors["beacon"])
-    with unit_of_work():
-        record_event(
-            banner.campaign_id,
-            campaign_day(utcnow(), banner.timezone),
-            event,
-            banner.impression_sample,
-        )
+    record_event(
+        banner.campaign_id,
+        campaign_day(utcnow(), banner.timezone),
+        event,
+        banner.impression_sample,
+    )
     return Response(status=204, headers={"Access-Control-Allow-Origin": "*"})
 
 

@@ -15,6 +15,7 @@ from werkzeug.http import parse_etags
 from ..fundraising.banner import PublicBanner, public_banner
 from ..fundraising.campaigns import SLUG_PATTERN
 from ..models import utcnow
+from ..urls import PublicUrls, public_urls
 
 EXTENSION_KEY = "campaigns.banner_answers"
 # Random slugs must not grow the cache without end: past this many, it starts over.
@@ -63,11 +64,11 @@ def _answer(
     return Answer(status, body, etag, headers, made, expires, banner)
 
 
-def build_answer(slug: str, ttl: float, base_url: str) -> Answer:
+def build_answer(slug: str, ttl: float, urls: PublicUrls) -> Answer:
     """Read the campaign (one row and its copy, never its gifts) and encode the payload."""
     made = time.monotonic()
     now = utcnow()
-    banner = public_banner(slug, now, base_url) if SLUG_PATTERN.match(slug) else None
+    banner = public_banner(slug, now, urls) if SLUG_PATTERN.match(slug) else None
     if banner is None:
         body = encode({"error": "not_found", "message": f"no public campaign {slug!r}"})
         return _answer(404, body, _tag(body), made, made + ttl, None)
@@ -114,7 +115,7 @@ class AnswerCache:
         answer = self.fresh(slug, time.monotonic())
         if answer is not None:
             return answer
-        answer = build_answer(slug, self.ttl, current_app.config["PUBLIC_URL"])
+        answer = build_answer(slug, self.ttl, public_urls())
         if len(self._answers) >= MAX_ANSWERS:
             self._answers.clear()
         self._answers[slug] = answer

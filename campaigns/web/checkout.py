@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from ..db import unit_of_work
+from ..db import checkpoint
 from ..forms.donate import DonateForm
 from ..fundraising.campaigns import find_public_campaign
 from ..fundraising.fees import campaign_fee
@@ -19,7 +19,7 @@ from ..fundraising.gifts import (
     start_donation,
 )
 from ..fundraising.progress import campaign_progress
-from ..models import Campaign, Donation, DonationStatus, Frequency, Stage, utcnow
+from ..models import Campaign, Donation, DonationStatus, Frequency, utcnow
 from ..money import major_text
 from ..payments.stripe_api import (
     CheckoutRequest,
@@ -29,8 +29,6 @@ from ..payments.stripe_api import (
 )
 
 bp = Blueprint("checkout", __name__)
-
-OPEN_STAGES = {Stage.NORMAL, Stage.URGENT, Stage.FINAL}
 
 
 def _resume_serializer() -> URLSafeSerializer:
@@ -119,7 +117,7 @@ def _checkout_request(campaign: Campaign, donation: Donation) -> CheckoutRequest
 @bp.route("/campaigns/<slug>/donate", methods=["GET", "POST"])
 def donate(slug: str) -> Response | str | tuple[str, int]:
     campaign = _campaign_or_404(slug)
-    if campaign_progress(campaign, utcnow()).stage not in OPEN_STAGES:
+    if not campaign_progress(campaign, utcnow()).stage.takes_gifts:
         return render_template(
             "campaigns/closed.html",
             campaign=campaign,
@@ -134,17 +132,15 @@ def donate(slug: str) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(campaign, form), 400
 
-    # The pending gift is committed before Stripe hears of it, so a webhook can always find it.
-    with unit_of_work():
-        donation = start_donation(campaign, form.gift_request())
-        checkout = _checkout_request(campaign, donation)
+    donation = start_donation(campaign, form.gift_request())
+    checkout = _checkout_request(campaign, donation)
+    checkpoint()  # the pending gift is committed before Stripe hears of it: a webhook finds it
     try:
         session = create_checkout_session(checkout)
     except PaymentServiceError:
         current_app.logger.exception("checkout session for donation %s failed", donation.id)
         return _render(campaign, form, payment_error=True), 503
-    with unit_of_work():
-        attach_checkout_session(checkout.donation_id, session.id)
+    attach_checkout_session(checkout.donation_id, session.id)
     if not session.url:
         return _render(campaign, form, payment_error=True), 503
     return redirect(session.url, code=303)

@@ -11,10 +11,8 @@ from ipaddress import ip_address
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 
-from ..emails.outbox import recent_emails
+from ..emails.outbox import get_email, recent_emails
 from ..emails.sending import mailbox_enabled, sender_for
-from ..extensions import db
-from ..models import OutboxEmail
 
 bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
 
@@ -38,7 +36,7 @@ def inbox() -> str:
 
 @bp.get("/<int:email_id>")
 def message(email_id: int) -> str:
-    email = db.session.get(OutboxEmail, email_id)
+    email = get_email(email_id)
     if email is None:
         abort(404)
     # The HTML part is shown in a sandboxed frame; its links are listed to follow them here.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..db import unit_of_work
 from ..donor_portal.history import (
     donor_monthly_gift,
     donor_paid_gift,
@@ -21,8 +20,8 @@ from ..donor_portal.history import (
 )
 from ..donor_portal.links import DonorAccess, LinkExpired, LinkInvalid, Purpose, max_age, read_token
 from ..donor_portal.requests import send_giving_link
+from ..donor_portal.statements import compose_statement
 from ..emails.receipts import receipt_html
-from ..emails.statements import compose_statement
 from ..errors import ValidationError
 from ..extensions import limiter
 from ..forms.my_giving import AmountForm, ButtonForm, LinkRequestForm
@@ -82,8 +81,7 @@ def _email_key() -> str:
 def request_link() -> str | tuple[str, int]:
     form = LinkRequestForm()
     if form.validate_on_submit():
-        with unit_of_work():
-            send_giving_link(form.email.data)
+        send_giving_link(form.email.data)
         minutes = max_age(Purpose.MANAGE) // 60
         return render_template("my_giving/sent.html", email=form.email.data, minutes=minutes)
     status = 400 if request.method == "POST" else 200

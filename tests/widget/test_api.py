@@ -11,6 +11,7 @@ from campaigns.db import unit_of_work
 from campaigns.extensions import db as _db
 from campaigns.fundraising.banner_settings import BannerChanges, change_banner, set_copy
 from campaigns.models import BannerAfterEnd, CampaignStatus, Stage
+from campaigns.urls import public_urls
 from campaigns.web.banner_answers import answers, build_answer
 from tests.factories import make_campaign
 
@@ -213,10 +214,10 @@ def test_if_none_match_gets_304_until_the_figures_change(client, db) -> None:
 
 def test_etag_ignores_the_ticking_countdown(app, db, monkeypatch) -> None:
     make_campaign()
-    first = build_answer("eoy-test", 5, "http://x")
+    first = build_answer("eoy-test", 5, public_urls())
     later = datetime.now(UTC) + timedelta(seconds=90)
     monkeypatch.setattr("campaigns.web.banner_answers.utcnow", lambda: later)
-    second = build_answer("eoy-test", 5, "http://x")
+    second = build_answer("eoy-test", 5, public_urls())
     assert first.body != second.body  # seconds_left moved on
     assert first.etag == second.etag
 
@@ -239,7 +240,7 @@ def test_reads_the_running_totals_once_per_cache_period_never_the_gifts(client, 
 def test_a_cached_answer_never_outlives_its_stage(app, db) -> None:
     now = datetime.now(UTC)
     make_campaign(starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7, seconds=2))
-    answer = build_answer("eoy-test", 5, "http://x")
+    answer = build_answer("eoy-test", 5, public_urls())
     assert answer.banner.payload["stage"] == "normal"
     assert answer.expires - answer.made <= 2.5  # urgent begins in about two seconds
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from ...db import unit_of_work
 from ...errors import ValidationError
-from ...extensions import db
 from ...forms.staff import StaffAccountForm, StaffRoleForm
-from ...models import Role, Staff
+from ...models import Role
 from ...staff_accounts.audit import recent_entries
-from ...staff_accounts.staff import create_staff, list_staff, set_role
+from ...staff_accounts.staff import create_staff, get_staff, list_staff, set_role
+from ..refusals import flash_errors, show_errors
 from .access import me, requires
 from .blueprint import bp
 
@@ -22,17 +21,15 @@ def accounts() -> Response | str | tuple[str, int]:
     form = StaffAccountForm()
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                create_staff(
-                    form.email.data,
-                    form.password.data,
-                    Role(form.role.data),
-                    form.name.data or "",
-                    actor=me(),
-                )
+            create_staff(
+                form.email.data,
+                form.password.data,
+                Role(form.role.data),
+                form.name.data or "",
+                actor=me(),
+            )
         except ValidationError as exc:
-            for field, message in exc.errors.items():
-                getattr(form, field).errors.append(message.capitalize() + ".")
+            show_errors(form, exc)
         else:
             flash(f"Account for {form.email.data} created.")
             return redirect(url_for("staff.accounts"), code=303)
@@ -46,17 +43,17 @@ def accounts() -> Response | str | tuple[str, int]:
 @requires(Role.ADMIN)
 def update_account(staff_id: int) -> Response:
     form = StaffRoleForm()
-    account = db.session.get(Staff, staff_id)
+    account = get_staff(staff_id)
     if account is None:
         abort(404)
     if not form.validate_on_submit():
         abort(400)
-    if account.id == me().id and (form.role.data != Role.ADMIN.value or not form.active.data):
-        flash("You can't remove your own admin access; ask another admin.")
-        return redirect(url_for("staff.accounts"), code=303)
-    with unit_of_work():
+    try:
         set_role(account, Role(form.role.data), bool(form.active.data), me())
-    flash(f"{account.email} updated.")
+    except ValidationError as exc:
+        flash_errors(exc)
+    else:
+        flash(f"{account.email} updated.")
     return redirect(url_for("staff.accounts"), code=303)
 
 

@@ -6,11 +6,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ...db import unit_of_work
 from ...errors import ValidationError
 from ...extensions import limiter
 from ...forms.staff import LoginForm, PasswordChangeForm
 from ...staff_accounts.staff import authenticate, change_password
+from ..refusals import show_errors
 from .access import me, safe_next
 from .blueprint import bp
 
@@ -34,8 +34,7 @@ def _email_key() -> str:
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
-        with unit_of_work():
-            staff = authenticate(form.email.data, form.password.data)
+        staff = authenticate(form.email.data, form.password.data)
         if staff is not None:
             login_user(staff)
             return redirect(safe_next(request.args.get("next")), code=303)
@@ -58,11 +57,9 @@ def password() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         staff = me()
         try:
-            with unit_of_work():
-                change_password(staff, form.current_password.data, form.new_password.data)
+            change_password(staff, form.current_password.data, form.new_password.data)
         except ValidationError as exc:
-            for field, message in exc.errors.items():
-                getattr(form, field).errors.append(message.capitalize() + ".")
+            show_errors(form, exc)
             return render_template("staff/password.html", form=form), 400
         login_user(staff)  # a fresh session for the new password; others are now invalid
         flash("Your password has been changed.")

@@ -5,20 +5,20 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ...db import unit_of_work
 from ...errors import ValidationError
-from ...extensions import db
 from ...forms.campaign import CampaignForm
 from ...fundraising.campaigns import (
     CampaignDraft,
+    archive,
     create_campaign,
+    get_campaign,
     list_campaigns,
     update_campaign,
 )
 from ...fundraising.progress import campaign_progress
 from ...models import Campaign, CampaignStatus, Frequency, Role, utcnow
 from ...money import major_text
-from ...staff_accounts.audit import record
+from ..refusals import show_errors
 from .access import me, requires
 from .blueprint import bp
 
@@ -31,6 +31,7 @@ FIELD_OF = {
     "presets": "presets",
     "thresholds": "final_hours",
     "currency": "currency",
+    "previous": "previous",
 }
 
 
@@ -50,12 +51,8 @@ def _draft(form: CampaignForm) -> CampaignDraft:
         default_frequency=Frequency(form.default_frequency.data),
         urgent_seconds=round(float(form.urgent_days.data) * 86400),
         final_seconds=round(float(form.final_hours.data) * 3600),
+        previous_campaign_id=form.previous.data or None,
     )
-
-
-def _show_errors(form: CampaignForm, error: ValidationError) -> None:
-    for field, message in error.errors.items():
-        getattr(form, FIELD_OF.get(field, "title")).errors.append(message.capitalize() + ".")
 
 
 @bp.get("/campaigns")
@@ -72,12 +69,9 @@ def new_campaign() -> Response | str | tuple[str, int]:
     form = CampaignForm(list_campaigns())
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                campaign = create_campaign(_draft(form))
-                campaign.previous_campaign_id = form.previous.data or None
-                record("campaign.created", f"campaign:{campaign.id}", {"slug": campaign.slug}, me())
+            campaign = create_campaign(_draft(form), me())
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc, FIELD_OF, default="title")
             return render_template("staff/campaign_form.html", form=form, campaign=None), 400
         flash(f"Campaign {campaign.slug} created.")
         return redirect(url_for("staff.campaigns"), code=303)
@@ -86,7 +80,7 @@ def new_campaign() -> Response | str | tuple[str, int]:
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
+    campaign = get_campaign(campaign_id)
     if campaign is None:
         abort(404)
     return campaign
@@ -121,11 +115,9 @@ def edit_campaign(campaign_id: int) -> Response | str | tuple[str, int]:
     )
     if form.validate_on_submit():
         try:
-            with unit_of_work():
-                update_campaign(campaign, _draft(form), me())
-                campaign.previous_campaign_id = form.previous.data or None
+            update_campaign(campaign, _draft(form), me())
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc, FIELD_OF, default="title")
             return render_template("staff/campaign_form.html", form=form, campaign=campaign), 400
         flash("Campaign saved.")
         return redirect(url_for("staff.campaigns"), code=303)
@@ -136,9 +128,7 @@ def edit_campaign(campaign_id: int) -> Response | str | tuple[str, int]:
 @bp.post("/campaigns/<int:campaign_id>/archive")
 @requires(Role.ADMIN)
 def archive_campaign(campaign_id: int) -> Response:
-    with unit_of_work():  # CSRFProtect has checked the form's token before this runs
-        campaign = _campaign_or_404(campaign_id)
-        campaign.status = CampaignStatus.ARCHIVED
-        record("campaign.archived", f"campaign:{campaign.id}", {}, me())
+    # CSRFProtect has checked the form's token before this runs.
+    archive(_campaign_or_404(campaign_id), me())
     flash("Campaign archived: it takes no more donations and leaves the public list.")
     return redirect(url_for("staff.campaigns"), code=303)

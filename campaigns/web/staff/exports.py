@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Response, abort, render_template, request, stream_with_context
 
-from ...db import unit_of_work
 from ...models import Role
 from ...reports.exports import donations_csv, donors_csv, newsletter_csv
 from ...reports.paging import page_of
@@ -25,8 +24,7 @@ def _csv_download(
     name: str, action: str, details: dict[str, Any], chunks: Iterator[str]
 ) -> Response:
     """Audit the export (committed before the first byte goes out), then stream it."""
-    with unit_of_work():
-        record(action, name, details, me())
+    record(action, name, details, me())  # committed by the request before the body streams
     filename = f"{name}-{date.today().isoformat()}.csv"
     return Response(
         stream_with_context(chunks),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from ...db import unit_of_work
 from ...errors import ValidationError
 from ...forms.gifts import OfflineGiftForm, VoidForm
 from ...fundraising.campaigns import list_campaigns
 from ...fundraising.offline import OfflineGift, record_offline_gift, void_gift
 from ...models import PaymentMethod, Role
+from ..refusals import flash_errors, show_errors
 from .access import me, requires
 from .blueprint import bp
 
@@ -31,15 +31,12 @@ def new_gift() -> Response | str | tuple[str, int]:
             comment=form.comment.data or "",
         )
         try:
-            with unit_of_work():
-                donation = record_offline_gift(gift, me())
-                donor_id = donation.donor_id
+            donation = record_offline_gift(gift, me())
         except ValidationError as exc:
-            for field, message in exc.errors.items():
-                getattr(form, field).errors.append(message.capitalize() + ".")
+            show_errors(form, exc)
             return render_template("staff/gift_new.html", form=form), 400
         flash("The gift is recorded and counts in the campaign's totals.")
-        return redirect(url_for("staff.donor", donor_id=donor_id), code=303)
+        return redirect(url_for("staff.donor", donor_id=donation.donor_id), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("staff/gift_new.html", form=form), status
 
@@ -52,11 +49,9 @@ def void(donation_id: int) -> Response | tuple[str, int]:
         flash("Say why the gift is void: " + " ".join(form.reason.errors))
         return redirect(url_for("staff.donations"), code=303)
     try:
-        with unit_of_work():
-            donation = void_gift(donation_id, form.reason.data, me())
-            donor_id = donation.donor_id
+        donation = void_gift(donation_id, form.reason.data, me())
     except ValidationError as exc:
-        flash(" ".join(exc.errors.values()).capitalize() + ".")
+        flash_errors(exc)
         return redirect(url_for("staff.donations"), code=303)
     flash("The gift is void and no longer counts.")
-    return redirect(url_for("staff.donor", donor_id=donor_id), code=303)
+    return redirect(url_for("staff.donor", donor_id=donation.donor_id), code=303)

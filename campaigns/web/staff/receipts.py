@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from ...db import unit_of_work
 from ...emails.receipts import resend_receipt
 from ...errors import ValidationError
-from ...extensions import db
-from ...models import Donation, Role
+from ...fundraising.gifts import get_donation
+from ...models import Role
+from ..refusals import flash_errors
 from .access import me, requires
 from .blueprint import bp
 
@@ -17,14 +17,13 @@ from .blueprint import bp
 @bp.post("/donations/<int:donation_id>/resend-receipt")
 @requires(Role.STAFF)
 def resend_receipt_view(donation_id: int) -> Response:
-    donation = db.session.get(Donation, donation_id)
+    donation = get_donation(donation_id)
     if donation is None:
         abort(404)
-    try:
-        with unit_of_work():  # CSRFProtect has checked the form's token before this runs
-            resend_receipt(donation, me())
+    try:  # CSRFProtect has checked the form's token before this runs
+        resend_receipt(donation, me())
     except ValidationError as exc:
-        flash(" ".join(message.capitalize() + "." for message in exc.errors.values()))
+        flash_errors(exc)
     else:
         flash(f"Receipt {donation.id} queued to {donation.email}.")
     back = url_for("staff.donor", donor_id=donation.donor_id) if donation.donor_id else None
