@@ -9,22 +9,22 @@ from flask import Flask
 
 from . import db as unit_of_work
 from . import models  # noqa: F401 - registers the tables before Flask-Migrate looks
-from .config import load_config
+from .config import configured_instance_path, load_config
 from .extensions import csrf, limiter, login_manager, migrate
 from .extensions import db as sqlalchemy_db  # ``campaigns.db`` is the unit-of-work module
+from .paths import MIGRATIONS, STATIC, TEMPLATES
 from .payments import stripe_api
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides what the environment says (tests use it)."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
+        # Unset, Flask's own choice: instance/ in a checkout, <prefix>/var/campaigns-instance
+        # when installed.
+        instance_path=configured_instance_path(),
     )
     app.config.update(load_config(app.instance_path))
     if config:

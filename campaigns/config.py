@@ -38,6 +38,12 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def configured_instance_path(environ: Mapping[str, str] | None = None) -> str | None:
+    """INSTANCE_PATH made absolute, or None to let Flask choose the instance folder."""
+    raw = (os.environ if environ is None else environ).get("INSTANCE_PATH", "").strip()
+    return str(Path(raw).absolute()) if raw else None
+
+
 def load_config(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config from environment variables."""
     env = os.environ if environ is None else environ

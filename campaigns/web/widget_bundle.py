@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-WIDGET_DIR = Path(__file__).resolve().parents[2] / "static" / "widget"
+from ..paths import STATIC
+
+WIDGET_DIR = STATIC / "widget"
 CSS_PLACEHOLDER = '"__WIDGET_CSS__"'
 # What the script and its styles may weigh together, gzipped (the budget).
 GZIP_BUDGET = 5 * 1024
