@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from campaigns import create_app
-from campaigns.demo import devserver
 from campaigns.db import unit_of_work
+from campaigns.demo import devserver
 from campaigns.emails.compose import Composed
 from campaigns.emails.outbox import enqueue
 from campaigns.extensions import db as _db

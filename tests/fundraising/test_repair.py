@@ -1,11 +1,11 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from campaigns.fundraising.repair import TotalsRebuilt, rebuild_totals
 from sqlalchemy import select, text
 
 from campaigns.db import unit_of_work
 from campaigns.fundraising.offline import OfflineGift, record_offline_gift, void_gift
+from campaigns.fundraising.repair import TotalsRebuilt, rebuild_totals
 from campaigns.models import (
     Campaign,
     CampaignDonor,
