@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import db as unit_of_work
 from . import models  # noqa: F401 - registers the tables before Flask-Migrate looks
 from .config import configured_instance_path, load_config
+from .db import init_app as init_units_of_work
 from .extensions import csrf, limiter, login_manager, migrate
 from .extensions import db as sqlalchemy_db  # ``campaigns.db`` is the unit-of-work module
 from .paths import MIGRATIONS, STATIC, TEMPLATES
@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     sqlalchemy_db.init_app(app)
     migrate.init_app(app, sqlalchemy_db, directory=str(MIGRATIONS), render_as_batch=True)
-    unit_of_work.init_app(app)
+    init_units_of_work(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

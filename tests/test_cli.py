@@ -125,3 +125,42 @@ def test_demo_is_safe_to_run_twice(runner, db) -> None:
     campaign = db.scalar(select(Campaign))
     assert campaign.status is CampaignStatus.LIVE
     assert campaign.goal_amount == 5_000_000
+
+
+def test_create_is_audited_as_the_command_line(runner, db) -> None:
+    from campaigns.models import AuditEntry
+
+    assert runner.invoke(args=CREATE).exit_code == 0
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.created"))
+    assert entry is not None
+    assert (entry.actor, entry.staff_id, entry.details) == (
+        "command line",
+        None,
+        {"slug": "eoy-2026"},
+    )
+
+
+def test_a_refused_create_writes_nothing_not_even_its_audit_entry(runner, db) -> None:
+    from campaigns.models import AuditEntry
+
+    result = runner.invoke(args=with_option(CREATE, "--ends", "2026-10-01"))
+    assert result.exit_code == 1
+    assert count_campaigns(db) == 0
+    assert db.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_demo_and_sandbox_commands_reach_flask_through_entry_points() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    listing = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "--help"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "demo " in listing and "stripe-sandbox " in listing and "ledger " in listing

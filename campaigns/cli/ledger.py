@@ -18,6 +18,6 @@ def rebuild_totals_command() -> None:
         click.echo("Every total already matched the gifts; nothing changed.")
         return
     click.echo(
-        f"Recounted from the gifts: {changed.donations} gifts, {changed.donors} donors and "
-        f"{changed.campaigns} campaigns had totals that differed, and now match."
+        "Recounted from the gifts; rows whose totals differed and now match: "
+        f"gifts {changed.donations}, donors {changed.donors}, campaigns {changed.campaigns}."
     )

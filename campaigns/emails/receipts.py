@@ -11,7 +11,7 @@ from typing import Any
 from uuid import uuid4
 
 from ..errors import ValidationError
-from ..models import Donation, DonationStatus, EmailKind, Frequency, PaymentMethod, Staff
+from ..models import Donation, EmailKind, Frequency, PaymentMethod, Staff
 from ..staff_accounts.audit import record
 from .compose import Composed, compose, money
 from .outbox import enqueue, find_by_key, is_queued
@@ -56,7 +56,7 @@ def receipt_context(donation: Donation) -> dict[str, Any]:
 
 def queue_receipt(donation: Donation) -> None:
     """The receipt of a paid gift, queued once however often its payment is reported."""
-    if donation.status is not DonationStatus.PAID or not donation.email:
+    if not donation.has_receipt:
         return
     key = receipt_key(donation.id)
     if is_queued(key):  # the usual repeat; the unique key still settles a race
@@ -110,7 +110,7 @@ def receipt_html(donation: Donation) -> str:
 
 def resend_receipt(donation: Donation, actor: Staff) -> None:
     """Queue the gift's receipt again, word for word (the first one, if it never went out)."""
-    if donation.status is not DonationStatus.PAID or not donation.email:
+    if not donation.has_receipt:
         raise ValidationError({"donation": "only a paid gift with an email address has a receipt"})
     original = find_by_key(receipt_key(donation.id))
     if original is None:

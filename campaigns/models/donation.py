@@ -128,3 +128,8 @@ class Donation(Base):
     def total_amount(self) -> int:
         """What the donor is charged: the gift plus any fee they chose to cover."""
         return self.amount + self.fee_amount
+
+    @property
+    def has_receipt(self) -> bool:
+        """A paid gift with an address to send it to gets a receipt (and may get it again)."""
+        return self.status is DonationStatus.PAID and bool(self.email)

@@ -34,24 +34,12 @@ from ..extensions import db
 from ..models import Campaign, Donation, Donor, PaymentMethod
 from ..money import major_text
 from .donors import donor_search
-from .filters import STATUS_CONDITIONS, DonationFilter, ShownStatus
+from .filters import DonationFilter, shown_status_sql
 
 BATCH = 2_000
 # OWASP's CSV injection advice: a text cell starting with one of these could run as a formula
 # in a spreadsheet, so it gets a leading apostrophe (shown as text, not evaluated).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# The order ``shown_status`` checks in: a disputed gift reads "disputed" even if refunded.
-STATUS_ORDER = (
-    ShownStatus.DISPUTED,
-    ShownStatus.REFUNDED,
-    ShownStatus.PARTLY_REFUNDED,
-    ShownStatus.PAID,
-    ShownStatus.PENDING,
-    ShownStatus.FAILED,
-    ShownStatus.EXPIRED,
-    ShownStatus.VOIDED,
-)
-
 Cells = Callable[[Sequence[Any]], Sequence[Any]]
 
 
@@ -91,12 +79,6 @@ def yes_no(flag: SQLColumnExpression[bool]) -> ColumnElement[str]:
 def money(minor: int | None, currency: str) -> str:
     """Minor units as plain major units ("25", "25.50"); cached, as amounts repeat a lot."""
     return "" if minor is None else major_text(minor, currency)
-
-
-def shown_status_sql() -> ColumnElement[str]:
-    """``filters.shown_status`` as a SQL CASE, for exports and the database's own sorting."""
-    whens = [(STATUS_CONDITIONS[status], status.value) for status in STATUS_ORDER]
-    return case(*whens, else_=type_coerce(Donation.status, String()))
 
 
 def _drain(lines: list[str]) -> str:

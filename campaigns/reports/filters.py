@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_
+from sqlalchemy import ColumnElement, Select, String, and_, case, type_coerce
 
 from ..models import DisputeStatus, Donation, DonationStatus, Frequency, PaymentMethod
 
@@ -32,34 +33,77 @@ class ShownStatus(enum.StrEnum):
 _TOTAL = Donation.amount + Donation.fee_amount
 _PAID = Donation.status == DonationStatus.PAID
 _DISPUTED = Donation.dispute_status.in_([DisputeStatus.OPEN, DisputeStatus.LOST])
+_OPEN_DISPUTE = (DisputeStatus.OPEN, DisputeStatus.LOST)
+_PAID_PY = DonationStatus.PAID
 
-STATUS_CONDITIONS: dict[ShownStatus, ColumnElement[bool]] = {
-    ShownStatus.PAID: and_(_PAID, Donation.amount_refunded == 0, ~_DISPUTED),
-    ShownStatus.PENDING: Donation.status.in_([DonationStatus.PENDING, DonationStatus.PROCESSING]),
-    ShownStatus.REFUNDED: and_(_PAID, Donation.amount_refunded >= _TOTAL),
-    ShownStatus.PARTLY_REFUNDED: and_(
-        _PAID, Donation.amount_refunded > 0, Donation.amount_refunded < _TOTAL
+
+def _waiting(gift: Donation) -> bool:
+    return gift.status in (DonationStatus.PENDING, DonationStatus.PROCESSING)
+
+
+# The display rule, once: the first line that holds gives a gift its status, each line in
+# Python (lists) and in SQL (filters, exports, sorting) side by side. A disputed gift reads
+# "disputed" even if it was also refunded.
+_RULES: tuple[tuple[ShownStatus, Callable[[Donation], bool], ColumnElement[bool]], ...] = (
+    (
+        ShownStatus.DISPUTED,
+        lambda gift: gift.status is _PAID_PY and gift.dispute_status in _OPEN_DISPUTE,
+        and_(_PAID, _DISPUTED),
     ),
-    ShownStatus.DISPUTED: and_(_PAID, _DISPUTED),
-    ShownStatus.FAILED: Donation.status == DonationStatus.FAILED,
-    ShownStatus.EXPIRED: Donation.status == DonationStatus.EXPIRED,
-    ShownStatus.VOIDED: Donation.status == DonationStatus.VOIDED,
-}
+    (
+        ShownStatus.REFUNDED,
+        lambda gift: gift.status is _PAID_PY and gift.amount_refunded >= gift.total_amount,
+        and_(_PAID, Donation.amount_refunded >= _TOTAL),
+    ),
+    (
+        ShownStatus.PARTLY_REFUNDED,
+        lambda gift: gift.status is _PAID_PY and gift.amount_refunded > 0,
+        and_(_PAID, Donation.amount_refunded > 0),
+    ),
+    (ShownStatus.PAID, lambda gift: gift.status is _PAID_PY, _PAID),
+    (
+        ShownStatus.PENDING,
+        _waiting,
+        Donation.status.in_([DonationStatus.PENDING, DonationStatus.PROCESSING]),
+    ),
+    (
+        ShownStatus.FAILED,
+        lambda gift: gift.status is DonationStatus.FAILED,
+        Donation.status == DonationStatus.FAILED,
+    ),
+    (
+        ShownStatus.EXPIRED,
+        lambda gift: gift.status is DonationStatus.EXPIRED,
+        Donation.status == DonationStatus.EXPIRED,
+    ),
+    (
+        ShownStatus.VOIDED,
+        lambda gift: gift.status is DonationStatus.VOIDED,
+        Donation.status == DonationStatus.VOIDED,
+    ),
+)
 
 
 def shown_status(donation: Donation) -> ShownStatus:
     """The one status a staff list shows for a gift."""
-    if donation.status is DonationStatus.PAID:
-        if donation.dispute_status in (DisputeStatus.OPEN, DisputeStatus.LOST):
-            return ShownStatus.DISPUTED
-        if donation.amount_refunded >= donation.total_amount:
-            return ShownStatus.REFUNDED
-        if donation.amount_refunded > 0:
-            return ShownStatus.PARTLY_REFUNDED
-        return ShownStatus.PAID
-    if donation.status in (DonationStatus.PENDING, DonationStatus.PROCESSING):
-        return ShownStatus.PENDING
-    return ShownStatus(donation.status.value)
+    return next(status for status, holds, _ in _RULES if holds(donation))
+
+
+def shown_status_sql() -> ColumnElement[str]:
+    """``shown_status`` as a SQL CASE, for exports and the database's own sorting."""
+    whens = [(condition, status.value) for status, _, condition in _RULES]
+    return case(*whens, else_=type_coerce(Donation.status, String()))
+
+
+def _shown_as(index: int) -> ColumnElement[bool]:
+    condition = _RULES[index][2]
+    return and_(condition, *(~earlier for _, _, earlier in _RULES[:index]))
+
+
+# The gifts a list filtered on a status shows: exactly those that ``shown_status`` labels so.
+STATUS_CONDITIONS: dict[ShownStatus, ColumnElement[bool]] = {
+    status: _shown_as(index) for index, (status, _, _) in enumerate(_RULES)
+}
 
 
 @dataclass(frozen=True)

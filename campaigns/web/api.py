@@ -12,9 +12,8 @@ from ..errors import ValidationError
 from ..extensions import csrf, limiter
 from ..fundraising.funnel import MAX_BEACON_BYTES, campaign_day, parse_beacon, record_event
 from ..models import utcnow
-from . import banner_answers
-from .api_shortcut import CachedAnswers
-from .banner_answers import answers, conditional, encode
+from . import banner_cache
+from .banner_cache import CachedAnswers, answers, conditional, encode
 from .clients import anonymous_client_key
 
 bp = Blueprint("api", __name__)
@@ -24,7 +23,7 @@ bp = Blueprint("api", __name__)
 def _install(state: BlueprintSetupState) -> None:
     app = state.app
     assert isinstance(app, Flask)
-    app.wsgi_app = CachedAnswers(app.wsgi_app, banner_answers.install(app))  # type: ignore[method-assign]
+    app.wsgi_app = CachedAnswers(app.wsgi_app, banner_cache.install(app))  # type: ignore[method-assign]
 
 
 @bp.get("/api/campaigns/<slug>")

@@ -8,7 +8,7 @@ from werkzeug.http import parse_etags
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
-from .banner_answers import CACHE_CONTROL, answers
+from .banner_cache import CACHE_CONTROL, answers
 from .widget_bundle import widget_bundle
 
 bp = Blueprint("widget", __name__)

@@ -142,3 +142,19 @@ def test_counters_match_hand_sums(app, db) -> None:
     # A refunded gift keeps its date, as the ledger never narrows a donor's span.
     assert (dee.lifetime_amount, dee.gift_count) == (0, 0)
     assert dee.first_gift_at is not None and dee.first_gift_at == dee.last_gift_at
+
+
+def test_the_ledger_command_repairs_drift_and_then_finds_none(app, db, runner) -> None:
+    made = ledger(db)
+    before = snapshot(db)
+    db.execute(
+        text("UPDATE campaign SET raised_amount = 1 WHERE id = :id"), {"id": made["other"].id}
+    )
+    first = runner.invoke(args=["ledger", "rebuild-totals"])
+    assert first.exit_code == 0, first.output
+    assert "gifts 0, donors 0, campaigns 1." in first.output
+    assert snapshot(db) == before
+    second = runner.invoke(args=["ledger", "rebuild-totals"])
+    assert second.exit_code == 0
+    assert "Every total already matched the gifts; nothing changed." in second.output
+    assert snapshot(db) == before

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from campaigns.extensions import limiter
-from campaigns.web.banner_answers import answers
+from campaigns.web.banner_cache import answers
 
 
 @pytest.fixture(autouse=True)

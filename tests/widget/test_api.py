@@ -12,7 +12,7 @@ from campaigns.extensions import db as _db
 from campaigns.fundraising.banner_settings import BannerChanges, change_banner, set_copy
 from campaigns.models import BannerAfterEnd, CampaignStatus, Stage
 from campaigns.urls import public_urls
-from campaigns.web.banner_answers import answers, build_answer
+from campaigns.web.banner_cache import answers, build_answer
 from tests.factories import make_campaign
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -216,7 +216,7 @@ def test_etag_ignores_the_ticking_countdown(app, db, monkeypatch) -> None:
     make_campaign()
     first = build_answer("eoy-test", 5, public_urls())
     later = datetime.now(UTC) + timedelta(seconds=90)
-    monkeypatch.setattr("campaigns.web.banner_answers.utcnow", lambda: later)
+    monkeypatch.setattr("campaigns.web.banner_cache.utcnow", lambda: later)
     second = build_answer("eoy-test", 5, public_urls())
     assert first.body != second.body  # seconds_left moved on
     assert first.etag == second.etag
