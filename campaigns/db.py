@@ -4,6 +4,7 @@ a CLI command and a worker job; row locks and race-free inserts, on PostgreSQL a
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,10 +14,12 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Flask, Response, g, request
 from sqlalchemy import Row, Select, Table, TextualSelect, bindparam, event, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .extensions import db
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M")
@@ -109,6 +112,18 @@ def checkpoint() -> None:
     always find the gift; the rest of the request is a unit of work of its own.
     """
     _commit(db.session())
+
+
+def try_checkpoint() -> bool:
+    """``checkpoint``, answering False (with the work rolled back) when the database refuses:
+    for a view that must tell the person to try again rather than fail."""
+    try:
+        checkpoint()
+    except SQLAlchemyError:
+        log.exception("commit failed; the request's writes were rolled back")
+        discard()
+        return False
+    return True
 
 
 def discard() -> None:

@@ -148,6 +148,16 @@ def retrieve_checkout_session(session_id: str) -> CheckoutSession | None:
     return _plain_session(session)
 
 
+def expire_checkout_session(session_id: str) -> None:
+    """Close an open session so nobody can pay into it (done already counts as done)."""
+    try:
+        _client().v1.checkout.sessions.expire(session_id)
+    except stripe.InvalidRequestError:
+        return  # unknown, or no longer open: either way nobody can pay into it
+    except stripe.StripeError as exc:
+        raise PaymentServiceError(str(exc)) from exc
+
+
 def invoice_payment_intent(invoice_id: str) -> str | None:
     """The PaymentIntent that paid an invoice (webhooks leave ``payments`` out)."""
     try:

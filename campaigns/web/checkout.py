@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from ..db import checkpoint
+from ..db import try_checkpoint
 from ..forms.donate import DonateForm
 from ..fundraising.campaigns import find_public_campaign
 from ..fundraising.fees import campaign_fee
@@ -25,6 +25,7 @@ from ..payments.stripe_api import (
     CheckoutRequest,
     PaymentServiceError,
     create_checkout_session,
+    expire_checkout_session,
     retrieve_checkout_session,
 )
 
@@ -134,16 +135,30 @@ def donate(slug: str) -> Response | str | tuple[str, int]:
 
     donation = start_donation(campaign, form.gift_request())
     checkout = _checkout_request(campaign, donation)
-    checkpoint()  # the pending gift is committed before Stripe hears of it: a webhook finds it
+    # The pending gift is committed before Stripe hears of it, so its webhook always finds it.
+    if not try_checkpoint():
+        return _render(campaign, form, payment_error=True), 503
     try:
         session = create_checkout_session(checkout)
     except PaymentServiceError:
         current_app.logger.exception("checkout session for donation %s failed", donation.id)
         return _render(campaign, form, payment_error=True), 503
     attach_checkout_session(checkout.donation_id, session.id)
+    if not try_checkpoint():
+        # Nobody pays into a session we could not link: close it, and let the donor retry.
+        _expire_quietly(session.id)
+        return _render(campaign, form, payment_error=True), 503
     if not session.url:
         return _render(campaign, form, payment_error=True), 503
     return redirect(session.url, code=303)
+
+
+def _expire_quietly(session_id: str) -> None:
+    try:
+        expire_checkout_session(session_id)
+    except PaymentServiceError:
+        # Its webhook still finds the gift by the id in its metadata, should it be paid.
+        current_app.logger.exception("could not expire unlinked checkout session %s", session_id)
 
 
 @bp.get("/campaigns/<slug>/thanks")

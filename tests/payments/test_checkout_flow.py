@@ -188,3 +188,47 @@ def test_monthly_gift_renews_and_a_failing_card_goes_past_due(
     assert gifts[2000].failed_payments == 1
     failed = db.scalar(select(Donation).where(Donation.status == DonationStatus.FAILED))
     assert failed.amount == 2000 and failed.recurring_gift_id == gifts[2000].id
+
+
+def test_a_session_that_could_not_be_recorded_is_closed_and_the_donor_can_retry(
+    app, client, db, campaign, sandbox, sandbox_browser
+) -> None:
+    """Recording fails after Stripe answered: a retry page, not a 500, and no open session."""
+    from campaigns.extensions import db as app_db
+    from campaigns.models import Frequency
+    from tests.payments.conftest import STRIPE_CLIENT_KEY
+    from tests.sandbox_client import SandboxHTTPClient
+
+    created: list[str] = []
+
+    class RecordingFails(SandboxHTTPClient):
+        def request(self, method, url, headers, post_data=None, *, _usage=None):
+            answer = super().request(method, url, headers, post_data, _usage=_usage)
+            if method == "post" and url.endswith("/v1/checkout/sessions"):
+                sid = re.search(r'"id": "(cs_[^"]+)"', answer[0]).group(1)
+                created.append(sid)
+                # Another row claims the session id first, so linking the gift fails.
+                app_db.session.add(
+                    Donation(
+                        campaign_id=campaign.id,
+                        amount=100,
+                        currency="usd",
+                        frequency=Frequency.ONE_TIME,
+                        stripe_checkout_session_id=sid,
+                    )
+                )
+            return answer
+
+    app.config["STRIPE_HTTP_CLIENT"] = RecordingFails(sandbox.wsgi_app)
+    app.extensions[STRIPE_CLIENT_KEY] = None
+    response = submit(client, DONATE, FORM)
+    assert response.status_code == 503
+    assert "try again" in response.get_data(as_text=True).lower()
+    (sid,) = created
+    stripe = sdk_client(sandbox.wsgi_app)
+    assert stripe.v1.checkout.sessions.retrieve(sid).status == "expired"
+    # The pending gift was committed before Stripe was called; nothing claims the session.
+    gifts = db.scalars(select(Donation)).all()
+    assert [(g.status, g.stripe_checkout_session_id) for g in gifts] == [
+        (DonationStatus.PENDING, None)
+    ]
