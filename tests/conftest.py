@@ -15,10 +15,30 @@ from sqlalchemy import orm
 
 from campaigns import create_app
 from campaigns.extensions import db as _db
-from tests.databases import fresh_database
+from campaigns.models import Campaign
+from tests.databases import fresh_database, is_postgres
+from tests.factories import make_campaign
 from tests.payments.stripe_events import WEBHOOK_SECRET
 
-pytest_plugins = ["tests.browser_fixtures"]
+# Shared fixtures, defined once each: every test folder sees them, none imports them.
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.mail",
+    "tests.fixtures.sandbox",
+    "tests.fixtures.staff",
+    "tests.fixtures.web",
+]
+
+# Connections a committing app may hold at once: enough for the most threads a test starts.
+COMMITTING_POOL_SIZE = 20
+
+SETTINGS = {
+    "STRIPE_SECRET_KEY": "sk_test_ledger",
+    "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    # Nothing listens there: a test that reaches Stripe without a sandbox fails fast.
+    "STRIPE_API_BASE": "http://127.0.0.1:9",
+    "STRIPE_MAX_NETWORK_RETRIES": 0,
+}
 
 
 class RequestClient(FlaskClient):
@@ -38,11 +58,7 @@ def _app() -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": fresh_database("main"),
             "SECRET_KEY": "test-secret",
             "PUBLIC_URL": "http://donate.example.org",
-            "STRIPE_SECRET_KEY": "sk_test_ledger",
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            # Nothing listens there: a test that reaches Stripe without a sandbox fails fast.
-            "STRIPE_API_BASE": "http://127.0.0.1:9",
-            "STRIPE_MAX_NETWORK_RETRIES": 0,
+            **SETTINGS,
             "OVERVIEW_CACHE_SECONDS": 0,
         }
     )
@@ -87,3 +103,31 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def campaign(db) -> Campaign:
+    """A live USD campaign, slug ``eoy-test`` (see ``make_campaign``)."""
+    return make_campaign()
+
+
+@pytest.fixture(scope="module")
+def committing_app(request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An app on a migrated database of the test module's own, where commits are real: for
+    concurrent transactions, which savepoints on one shared connection cannot show."""
+    name = request.module.__name__.removeprefix("tests.").replace(".", "_")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": fresh_database(name),
+            "SQLALCHEMY_ENGINE_OPTIONS": (
+                {"pool_size": COMMITTING_POOL_SIZE} if is_postgres() else {}
+            ),
+            **SETTINGS,
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()

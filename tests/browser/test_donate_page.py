@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import assert_accessible
+from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import assert_accessible
+from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a browser passphrase"

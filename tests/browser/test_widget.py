@@ -20,8 +20,8 @@ from campaigns.extensions import db as _db
 from campaigns.fundraising.banner_settings import BannerChanges, change_banner, set_copy
 from campaigns.fundraising.campaigns import find_campaign
 from campaigns.models import BannerAfterEnd, BannerEventCount, Stage
-from tests.browser_fixtures import assert_accessible
 from tests.factories import make_campaign
+from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -8,42 +8,18 @@ from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from types import TracebackType
 
-import flask_migrate
-import pytest
 from sqlalchemy import select
 
-from campaigns import create_app
 from campaigns.db import unit_of_work
 from campaigns.emails.compose import Composed
 from campaigns.emails.outbox import enqueue
 from campaigns.emails.sending import send_due
 from campaigns.extensions import db
 from campaigns.models import EmailKind, EmailStatus, OutboxEmail
-from tests.databases import fresh_database, is_postgres
 from tests.factories import make_campaign, start_gift
 from tests.payments import stripe_events as se
 
 THREADS = 8
-
-
-@pytest.fixture(scope="module")
-def committing_app():
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": fresh_database("email_concurrency"),
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2} if is_postgres() else {},
-            "STRIPE_WEBHOOK_SECRET": se.WEBHOOK_SECRET,
-            "STRIPE_SECRET_KEY": "sk_test_ledger",
-            "STRIPE_API_BASE": "http://127.0.0.1:9",
-            "STRIPE_MAX_NETWORK_RETRIES": 0,
-        }
-    )
-    with app.app_context():
-        flask_migrate.upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_concurrent_reports_of_one_payment_queue_one_receipt(committing_app) -> None:

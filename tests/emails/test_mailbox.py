@@ -22,15 +22,9 @@ from campaigns.emails.outbox import enqueue
 from campaigns.extensions import db as _db
 from campaigns.models import EmailKind, EmailStatus, OutboxEmail
 from tests.databases import fresh_database
-from tests.emails.conftest import outbox
-from tests.emails.gifts import donate
-from tests.factories import make_campaign
+from tests.donating import donate
+from tests.fixtures.mail import outbox
 from tests.web.forms import submit
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def test_the_receipt_of_a_donation_is_readable_in_the_mailbox(

@@ -19,24 +19,13 @@ from campaigns.models import (
     RecurringGift,
     RecurringStatus,
 )
-from tests.emails.conftest import configured, outbox
-from tests.emails.gifts import advance, donate, link_in
-from tests.factories import make_campaign
+from tests.donating import advance, donate
+from tests.fixtures.mail import configured, link_in, outbox
 from tests.web.forms import csrf_token, submit
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 REQUEST = "/my-giving"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(app):
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 @pytest.fixture

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
 from sqlalchemy import select
 
 from campaigns.models import Donation, EmailKind, RecurringGift, RecurringStatus
-from tests.emails.conftest import outbox
-from tests.emails.gifts import advance, donate, link_in
-from tests.factories import make_campaign
+from tests.donating import advance, donate
+from tests.fixtures.mail import link_in, outbox
 from tests.web.forms import csrf_token
 
 FAILS_ON_RENEWAL = "4000000000000341"
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def test_each_refund_is_told_once_even_when_events_repeat(

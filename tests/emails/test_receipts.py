@@ -8,16 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from campaigns.models import Donation, DonationStatus, EmailKind
-from tests.emails.conftest import configured, html_of, outbox, text_of
-from tests.emails.gifts import advance, donate
-from tests.factories import make_campaign
+from tests.donating import advance, donate
+from tests.fixtures.mail import configured, html_of, outbox, text_of
 
 ACK = "No goods or services were provided in exchange for this contribution."
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def paid_donations(db) -> list[Donation]:

@@ -13,7 +13,7 @@ from campaigns.emails import sending
 from campaigns.emails.compose import Composed
 from campaigns.emails.outbox import claim_due, enqueue, retry_delay
 from campaigns.models import EmailKind, EmailStatus, utcnow
-from tests.emails.conftest import configured, free_port, outbox, text_of
+from tests.fixtures.mail import configured, free_port, outbox, text_of
 
 GREETING = Composed("Grüße aus Köln", "Hallo Zoë,\n\nein Gruß.\n", "<p>Hallo Zoë</p>\n")
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from campaigns.models import AuditEntry, Donation, EmailKind, Role
-from tests.emails.conftest import outbox
-from tests.emails.gifts import donate
-from tests.factories import make_campaign, start_gift
+from tests.donating import donate
+from tests.factories import start_gift
+from tests.fixtures.mail import outbox
 from tests.web.forms import csrf_token
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def test_staff_resend_the_receipt_word_for_word(

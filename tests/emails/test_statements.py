@@ -10,17 +10,18 @@ from sqlalchemy import select, update
 from campaigns.db import unit_of_work
 from campaigns.fundraising.offline import OfflineGift, record_offline_gift
 from campaigns.models import Donation, EmailKind, PaymentMethod, Role, utcnow
-from tests.emails.conftest import html_of, outbox, text_of
-from tests.emails.gifts import donate, link_in
+from tests.donating import donate
 from tests.factories import make_campaign
-from tests.staff.conftest import make_staff
+from tests.fixtures.mail import html_of, link_in, outbox, text_of
+from tests.fixtures.staff import make_staff
 
 ACK = "No goods or services were provided in exchange for this contribution."
 YEAR = utcnow().year
 
 
 @pytest.fixture
-def campaign(db):
+def two_year_campaign(db):
+    """Open from the start of last year to the end of January next year."""
     return make_campaign(
         starts_at=datetime(YEAR - 1, 1, 1, tzinfo=UTC),
         ends_at=datetime(YEAR + 1, 1, 31, tzinfo=UTC),
@@ -48,16 +49,16 @@ def check(campaign, clerk, day: date, amount: int, email: str, name: str) -> int
 
 
 @pytest.fixture
-def gifts(client, db, campaign, clerk, sandbox, sandbox_browser) -> None:
-    check(campaign, clerk, date(YEAR, 1, 1), 10_000, "ann@example.org", "Ann Example")
+def gifts(client, db, two_year_campaign, clerk, sandbox, sandbox_browser) -> None:
+    check(two_year_campaign, clerk, date(YEAR, 1, 1), 10_000, "ann@example.org", "Ann Example")
     donate(client, sandbox_browser, amount="40")  # Ann, by card, today
     sandbox.flush_webhooks()
     intent = db.scalar(select(Donation.stripe_payment_intent_id).where(Donation.amount == 4000))
     sandbox_browser.post("/_sandbox/refund", json={"payment_intent": intent, "amount": 1000})
     sandbox.flush_webhooks()
-    check(campaign, clerk, date(YEAR - 1, 6, 1), 2_500, "bo@example.org", "Bo")
+    check(two_year_campaign, clerk, date(YEAR - 1, 6, 1), 2_500, "bo@example.org", "Bo")
     # Paid at 03:00 UTC on January 1: still December 31 in New York, the campaign's zone.
-    late = check(campaign, clerk, date(YEAR, 1, 1), 7_500, "cy@example.org", "Cy")
+    late = check(two_year_campaign, clerk, date(YEAR, 1, 1), 7_500, "cy@example.org", "Cy")
     with unit_of_work() as session:
         session.execute(
             update(Donation)

@@ -9,6 +9,9 @@ from typing import Any
 
 import stripe
 
+from campaigns.models import Frequency
+from tests.factories import start_gift
+
 WEBHOOK_SECRET = "whsec_test_ledger"
 _ids = itertools.count(1)
 
@@ -192,3 +195,43 @@ def dispute(
         "status": status,
         "reason": "fraudulent",
     }
+
+
+def deliver(client, event_type, obj, **kwargs):
+    """Post one event, check that it was taken, and return its outcome."""
+    response = post_event(client, event(event_type, obj, **kwargs))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["outcome"]
+
+
+def monthly_gift(campaign, amount=1500):
+    return start_gift(campaign, amount, frequency=Frequency.MONTHLY)
+
+
+def start_monthly(client, campaign):
+    """A monthly gift whose first payment and subscription Stripe has reported."""
+    gift = monthly_gift(campaign)
+    deliver(
+        client,
+        "checkout.session.completed",
+        checkout_session(gift.id, 1500, mode="subscription", subscription="sub_1", invoice="in_1"),
+    )
+    deliver(
+        client,
+        "invoice.paid",
+        invoice(
+            gift.id,
+            "sub_1",
+            1500,
+            billing_reason="subscription_create",
+            payment_intent="pi_m1",
+            invoice_id="in_1",
+        ),
+    )
+    deliver(
+        client,
+        "customer.subscription.created",
+        subscription(gift.id, "sub_1", 1500),
+        created=100,
+    )
+    return gift

@@ -7,31 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from campaigns.models import Donation, DonationStatus, RecurringGift, RecurringStatus
+from tests.donating import DONATE, FORM, start_checkout
 from tests.factories import make_campaign
 from tests.payments.ledger_state import recomputed_totals, totals
 from tests.sandbox_client import pay, sdk_client
 from tests.web.forms import submit
-
-DONATE = "/campaigns/eoy-test/donate"
-FORM = {
-    "amount": "25",
-    "frequency": "one_time",
-    "name": "Ann Example",
-    "email": "ann@example.org",
-    "source": "banner",
-    "variant": "b",
-}
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
-
-
-def start_checkout(client, **changes):
-    response = submit(client, DONATE, {**FORM, **changes})
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"]
 
 
 def session_id(url: str) -> str:

@@ -3,39 +3,14 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import flask_migrate
-import pytest
 from sqlalchemy import func, select
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import Campaign, Donation, StripeEvent
-from tests.databases import fresh_database, is_postgres
 from tests.factories import make_campaign, start_gift
 from tests.payments import stripe_events as se
 
 SENDERS = 20
-
-
-@pytest.fixture(scope="module")
-def committing_app():
-    url = fresh_database("concurrency")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SENDERS} if is_postgres() else {},
-            "STRIPE_WEBHOOK_SECRET": se.WEBHOOK_SECRET,
-            "STRIPE_SECRET_KEY": "sk_test_ledger",
-            "STRIPE_API_BASE": "http://127.0.0.1:9",
-            "STRIPE_MAX_NETWORK_RETRIES": 0,
-        }
-    )
-    with app.app_context():
-        flask_migrate.upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def post_all(app, payloads):

@@ -12,15 +12,10 @@ from campaigns.models import (
     RecurringGift,
     RecurringStatus,
 )
-from tests.factories import make_campaign, start_gift
+from tests.factories import start_gift
 from tests.payments import stripe_events as se
 from tests.payments.ledger_state import recomputed_totals, totals
-
-
-def deliver(client, event_type, obj, **kwargs):
-    response = se.post_event(client, se.event(event_type, obj, **kwargs))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.json["outcome"]
+from tests.payments.stripe_events import deliver, monthly_gift, start_monthly
 
 
 def paid_one_time(client, campaign, amount=2500, pi="pi_1", **gift):
@@ -31,11 +26,6 @@ def paid_one_time(client, campaign, amount=2500, pi="pi_1", **gift):
         se.checkout_session(donation.id, amount, payment_intent=pi),
     )
     return donation
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def test_one_time_gift_is_paid_and_counted(client, db, campaign) -> None:
@@ -150,10 +140,6 @@ def test_disputes_count_until_lost(client, db, campaign, outcome, expected) -> N
     assert payment.dispute_status.value == outcome
 
 
-def monthly_gift(campaign, amount=1500):
-    return start_gift(campaign, amount, frequency=Frequency.MONTHLY)
-
-
 @pytest.mark.parametrize("session_first", [True, False])
 def test_first_monthly_payment_counts_once_in_either_order(
     client, db, campaign, session_first
@@ -184,36 +170,6 @@ def test_first_monthly_payment_counts_once_in_either_order(
     assert donation.recurring_gift_id == recurring.id
     assert (donation.stripe_invoice_id, donation.stripe_payment_intent_id) == ("in_1", "pi_m1")
     assert recurring.donor_id == donation.donor_id is not None
-
-
-def start_monthly(client, campaign):
-    gift = monthly_gift(campaign)
-    deliver(
-        client,
-        "checkout.session.completed",
-        se.checkout_session(
-            gift.id, 1500, mode="subscription", subscription="sub_1", invoice="in_1"
-        ),
-    )
-    deliver(
-        client,
-        "invoice.paid",
-        se.invoice(
-            gift.id,
-            "sub_1",
-            1500,
-            billing_reason="subscription_create",
-            payment_intent="pi_m1",
-            invoice_id="in_1",
-        ),
-    )
-    deliver(
-        client,
-        "customer.subscription.created",
-        se.subscription(gift.id, "sub_1", 1500),
-        created=100,
-    )
-    return gift
 
 
 def test_every_renewal_is_one_more_gift(client, db, campaign) -> None:

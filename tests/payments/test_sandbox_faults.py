@@ -4,15 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from campaigns.models import Donation, DonationStatus, StripeEvent
-from tests.factories import make_campaign
+from tests.donating import start_checkout
 from tests.payments.ledger_state import recomputed_totals, totals
-from tests.payments.test_checkout_flow import start_checkout
 from tests.sandbox_client import pay, sdk_client
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def donate(client, browser, amount="25", card="4242424242424242", **form):

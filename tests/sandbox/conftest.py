@@ -54,21 +54,23 @@ def receiver() -> Receiver:
 
 
 @pytest.fixture
-def sandbox(receiver: Receiver) -> Iterator[Sandbox]:
+def bare_sandbox(receiver: Receiver) -> Iterator[Sandbox]:
+    """A sandbox on its own, not wired to the app (that is ``sandbox``): webhooks go to
+    ``receiver``."""
     instance = create_sandbox(webhook_secret=SECRET, deliver=receiver)
     yield instance
     instance.close()
 
 
 @pytest.fixture
-def stripe_client(sandbox: Sandbox) -> stripe.StripeClient:
-    return sdk_client(sandbox.wsgi_app)
+def stripe_client(bare_sandbox: Sandbox) -> stripe.StripeClient:
+    return sdk_client(bare_sandbox.wsgi_app)
 
 
 @pytest.fixture
-def web(sandbox: Sandbox) -> Client:
+def web(bare_sandbox: Sandbox) -> Client:
     """A browser stand-in for the hosted pages and the control endpoints."""
-    return Client(sandbox.wsgi_app)
+    return Client(bare_sandbox.wsgi_app)
 
 
 def donation_params(amount: int = 2500, **extra: Any) -> dict[str, Any]:

@@ -100,24 +100,24 @@ def test_retrieve_expands_line_items_and_the_payment_intent(
 
 
 def test_expire_closes_an_open_session_once(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     expired = stripe_client.v1.checkout.sessions.expire(session.id)
     assert (expired.status, expired.url) == ("expired", None)
     with pytest.raises(stripe.InvalidRequestError, match='status of "expired"'):
         stripe_client.v1.checkout.sessions.expire(session.id)
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == ["checkout.session.expired"]
 
 
 def test_sessions_expire_by_themselves_after_a_day(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     web.post("/_sandbox/clock/advance", json={"days": 1})
     assert stripe_client.v1.checkout.sessions.retrieve(session.id).status == "expired"
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     (event,) = receiver.of_type("checkout.session.expired")
     assert event.created == session.expires_at
 
@@ -228,8 +228,8 @@ def test_sessions_that_stripe_would_refuse_are_refused(
         stripe_client.v1.checkout.sessions.create(params=params)  # type: ignore[arg-type]
 
 
-def test_requests_without_a_test_key_are_unauthorized(sandbox: Sandbox, web: Client) -> None:
-    live = sdk_client(sandbox.wsgi_app, api_key="sk_live_123456789")
+def test_requests_without_a_test_key_are_unauthorized(bare_sandbox: Sandbox, web: Client) -> None:
+    live = sdk_client(bare_sandbox.wsgi_app, api_key="sk_live_123456789")
     with pytest.raises(stripe.AuthenticationError):
         live.v1.customers.create(params={"email": "a@example.org"})
     response = web.get("/v1/customers/cus_x")
@@ -253,7 +253,7 @@ def test_unknown_routes_answer_in_stripes_shape(web: Client) -> None:
 
 
 def test_customers_are_created_and_retrieved(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     created = stripe_client.v1.customers.create(
         params={"email": "ada@example.org", "name": "Ada", "metadata": {"donor_id": "5"}}
@@ -266,7 +266,7 @@ def test_customers_are_created_and_retrieved(
         {"donor_id": "5"},
     )
     assert fetched.id.startswith("cus_")
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == ["customer.created"]
 
 
@@ -300,10 +300,10 @@ def test_events_list_newest_first_with_pagination(stripe_client: stripe.StripeCl
 
 
 def test_events_filter_by_type_and_time(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
-    start = sandbox.clock.now()
+    start = bare_sandbox.clock.now()
     web.post("/_sandbox/clock/advance", json={"seconds": 100})
     pay(web, session.url or "")
     _make_events(stripe_client, 1)
@@ -328,12 +328,12 @@ def test_events_filter_by_type_and_time(
 
 
 def test_events_record_the_request_that_caused_them(
-    stripe_client: stripe.StripeClient, receiver: Receiver, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, receiver: Receiver, bare_sandbox: Sandbox
 ) -> None:
     stripe_client.v1.customers.create(
         params={"email": "a@example.org"}, options={"idempotency_key": "customer-1"}
     )
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     (event,) = receiver.verified
     assert event.request is not None
     assert event.request.idempotency_key == "customer-1"

@@ -39,15 +39,15 @@ def test_months_are_added_the_way_stripe_anchors_them() -> None:
 
 
 def test_a_renewal_bills_the_next_month(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     start, end = _period(subscription)
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     receiver.verified.clear()
-    moved = web.post("/_sandbox/clock/advance", json={"seconds": end - sandbox.clock.now()})
+    moved = web.post("/_sandbox/clock/advance", json={"seconds": end - bare_sandbox.clock.now()})
     assert moved.get_json()["renewals"] == 1
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == [
         "invoice.created",
         "invoice.finalized",
@@ -76,12 +76,12 @@ def test_a_renewal_bills_the_next_month(
 
 
 def test_several_months_renew_several_times(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     moved = web.post("/_sandbox/clock/advance", json={"days": 95})
     assert moved.get_json()["renewals"] == 3
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     cycles = [
         event.data.object["billing_reason"]
         for event in receiver.of_type("invoice.paid")
@@ -93,14 +93,14 @@ def test_several_months_renew_several_times(
 
 
 def test_card_0341_pays_once_then_fails_every_renewal(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     subscription = _subscribe(stripe_client, web, "4000000000000341")
     assert subscription.status == "active"
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     receiver.verified.clear()
     web.post("/_sandbox/clock/advance", json={"days": 32})
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == [
         "invoice.created",
         "invoice.finalized",
@@ -151,11 +151,11 @@ def test_invoices_link_to_payments_only_when_expanded(
 
 
 def test_cancel_at_period_end_then_the_period_ends(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     _, end = _period(subscription)
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     receiver.verified.clear()
     updated = stripe_client.v1.subscriptions.update(
         subscription.id, params={"cancel_at_period_end": True}
@@ -166,7 +166,7 @@ def test_cancel_at_period_end_then_the_period_ends(
         "active",
     )
     web.post("/_sandbox/clock/advance", json={"days": 40})
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == ["customer.subscription.updated", "customer.subscription.deleted"]
     previous: Any = receiver.verified[0].data.previous_attributes
     assert previous["cancel_at_period_end"] is False
@@ -175,7 +175,7 @@ def test_cancel_at_period_end_then_the_period_ends(
 
 
 def test_cancelling_now(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     canceled = stripe_client.v1.subscriptions.cancel(
@@ -184,7 +184,7 @@ def test_cancelling_now(
     assert canceled.status == "canceled"
     assert canceled.cancellation_details is not None
     assert canceled.cancellation_details.comment == "moving away"
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types[-1] == "customer.subscription.deleted"
     with pytest.raises(stripe.InvalidRequestError):
         stripe_client.v1.subscriptions.cancel(subscription.id)
@@ -229,11 +229,11 @@ def test_a_new_monthly_amount_without_proration_bills_from_next_month(
 
 
 def test_a_new_monthly_amount_with_prorations_adds_lines_to_the_next_invoice(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     start, end = _period(subscription)
-    sandbox.clock.advance((end - start) // 2)
+    bare_sandbox.clock.advance((end - start) // 2)
     _new_amount(stripe_client, subscription, 2000)
     web.post("/_sandbox/clock/advance", json={"days": 20})
     renewed = stripe_client.v1.subscriptions.retrieve(subscription.id)
@@ -283,7 +283,7 @@ def test_unsupported_changes_are_refused_clearly(
 
 
 def test_renewals_keep_the_anchor_day(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     web.post("/_sandbox/clock/advance", json={"days": 100})
@@ -296,11 +296,11 @@ def test_renewals_keep_the_anchor_day(
 
 
 def test_a_credit_larger_than_the_next_charge_leaves_nothing_to_pay(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     subscription = _subscribe(stripe_client, web)
     start, end = _period(subscription)
-    sandbox.clock.advance((end - start) // 4)
+    bare_sandbox.clock.advance((end - start) // 4)
     _new_amount(stripe_client, subscription, 100)
     web.post("/_sandbox/clock/advance", json={"days": 32})
     renewed = stripe_client.v1.subscriptions.retrieve(subscription.id)

@@ -85,13 +85,13 @@ def test_a_subscription_page_shows_the_interval(
 
 
 def test_paying_with_4242_completes_a_one_time_gift(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     location = pay(web, session.url or "", "4242 4242 4242 4242", name="Ada Lovelace")
     assert location == f"https://donate.example.org/thanks?session_id={session.id}"
     assert receiver.received == []  # queued, never sent inside the request
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == [
         "payment_intent.created",
         "payment_intent.succeeded",
@@ -130,13 +130,13 @@ def test_paying_with_4242_completes_a_one_time_gift(
 
 
 def test_customer_creation_always_makes_a_customer(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(
         params=donation_params(customer_creation="always")  # type: ignore[arg-type]
     )
     pay(web, session.url or "")
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types[0] == "customer.created"
     done = stripe_client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["customer"]})
     customer: stripe.Customer = done.customer  # type: ignore[assignment]
@@ -155,7 +155,7 @@ def test_customer_creation_always_makes_a_customer(
 def test_declined_cards_leave_the_session_open(
     stripe_client: stripe.StripeClient,
     web: Client,
-    sandbox: Sandbox,
+    bare_sandbox: Sandbox,
     receiver: Receiver,
     card: str,
     message: str,
@@ -168,7 +168,7 @@ def test_declined_cards_leave_the_session_open(
     assert 'role="alert"' in html
     still = stripe_client.v1.checkout.sessions.retrieve(session.id)
     assert (still.status, still.payment_status) == ("open", "unpaid")
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == [
         "payment_intent.created",
         "charge.failed",
@@ -197,7 +197,7 @@ def test_declined_cards_leave_the_session_open(
 def test_fields_are_checked_before_anything_is_charged(
     stripe_client: stripe.StripeClient,
     web: Client,
-    sandbox: Sandbox,
+    bare_sandbox: Sandbox,
     fields: dict[str, str],
     message: str,
 ) -> None:
@@ -206,14 +206,14 @@ def test_fields_are_checked_before_anything_is_charged(
     assert status == 200
     assert message in html
     assert 'aria-invalid="true"' in html
-    assert sandbox.store.events == []
+    assert bare_sandbox.store.events == []
 
 
 def test_the_expiry_is_judged_by_the_sandbox_clock(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox
 ) -> None:
-    soon = datetime.fromtimestamp(sandbox.clock.now(), UTC) + timedelta(days=62)
-    sandbox.clock.advance(400 * 86400)
+    soon = datetime.fromtimestamp(bare_sandbox.clock.now(), UTC) + timedelta(days=62)
+    bare_sandbox.clock.advance(400 * 86400)
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     status, html = _submit(web, session.id, cardExpiry=soon.strftime("%m / %y"))
     assert status == 200
@@ -221,11 +221,11 @@ def test_the_expiry_is_judged_by_the_sandbox_clock(
 
 
 def test_card_0259_succeeds_then_is_disputed(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     pay(web, session.url or "", "4000000000000259")
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types[-2:] == ["checkout.session.completed", "charge.dispute.created"]
     dispute = receiver.of_type("charge.dispute.created")[0].data.object
     assert (dispute["status"], dispute["reason"], dispute["amount"]) == (
@@ -239,11 +239,11 @@ def test_card_0259_succeeds_then_is_disputed(
 
 
 def test_a_monthly_gift_starts_a_paid_subscription(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=monthly_params())  # type: ignore[arg-type]
     pay(web, session.url or "", name="Grace Hopper", email="grace@example.org")
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == [
         "customer.created",
         "customer.subscription.created",
@@ -290,14 +290,14 @@ def test_a_monthly_gift_starts_a_paid_subscription(
 
 
 def test_a_declined_monthly_gift_creates_nothing(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(params=monthly_params())  # type: ignore[arg-type]
     status, html = _submit(web, session.id, cardNumber="4000000000000002")
     assert status == 200
     assert "Your card was declined." in html
-    assert sandbox.store.counts().get("subscription") is None
-    assert sandbox.store.events == []
+    assert bare_sandbox.store.counts().get("subscription") is None
+    assert bare_sandbox.store.events == []
 
 
 def test_closed_sessions_show_a_message(stripe_client: stripe.StripeClient, web: Client) -> None:
@@ -313,15 +313,15 @@ def test_closed_sessions_show_a_message(stripe_client: stripe.StripeClient, web:
 
 
 def test_a_declined_try_then_a_good_card_makes_one_customer(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox
 ) -> None:
     session = stripe_client.v1.checkout.sessions.create(
         params=donation_params(customer_creation="always")  # type: ignore[arg-type]
     )
     _submit(web, session.id, cardNumber="4000000000000002")
-    assert sandbox.store.counts().get("customer") is None
+    assert bare_sandbox.store.counts().get("customer") is None
     pay(web, session.id)
-    assert sandbox.store.counts()["customer"] == 1
+    assert bare_sandbox.store.counts()["customer"] == 1
     done = stripe_client.v1.checkout.sessions.retrieve(session.id)
     intent = stripe_client.v1.payment_intents.retrieve(str(done.payment_intent))
     assert intent.customer == done.customer

@@ -43,7 +43,7 @@ def shape_errors(obj: dict[str, Any], where: str) -> list[str]:
     return check_object(obj, cls, where)
 
 
-def _everything(sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClient) -> None:
+def _everything(bare_sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClient) -> None:
     """Drive every flow the sandbox has, so that every kind of object exists."""
     one_time = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     pay(web, one_time.url or "")
@@ -92,32 +92,32 @@ def _everything(sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClien
     stripe_client.v1.subscriptions.update(subscription.id, params={"cancel_at_period_end": True})
     failing_subscription = stripe_client.v1.checkout.sessions.retrieve(failing.id).subscription
     stripe_client.v1.subscriptions.cancel(str(failing_subscription))
-    dispute = next(o for o in sandbox.store.objects.values() if o["object"] == "dispute")
+    dispute = next(o for o in bare_sandbox.store.objects.values() if o["object"] == "dispute")
     web.post(f"/_sandbox/disputes/{dispute['id']}/close", json={"status": "lost"})
     stripe_client.v1.customers.create(params={"email": "new@example.org", "name": "New"})
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
 
 
 def test_every_object_matches_the_sdk_annotations(
-    sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClient, receiver: Receiver
+    bare_sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClient, receiver: Receiver
 ) -> None:
-    _everything(sandbox, web, stripe_client)
-    kinds = {obj["object"] for obj in sandbox.store.objects.values()}
+    _everything(bare_sandbox, web, stripe_client)
+    kinds = {obj["object"] for obj in bare_sandbox.store.objects.values()}
     nested = {"billing_portal.session", "event", "item", "line_item", "plan", "subscription_item"}
     assert kinds >= set(CLASSES) - nested
     errors: list[str] = []
-    for obj in sandbox.store.objects.values():
+    for obj in bare_sandbox.store.objects.values():
         errors += shape_errors(obj, obj["id"])
-    for session_id, items in sandbox.store.session_items.items():
+    for session_id, items in bare_sandbox.store.session_items.items():
         for item in items:
             errors += shape_errors(item, f"{session_id}.line_items")
     assert not errors, "\n".join(errors[:40])
 
 
 def test_every_event_and_its_snapshot_match_the_sdk_annotations(
-    sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClient, receiver: Receiver
+    bare_sandbox: Sandbox, web: Client, stripe_client: stripe.StripeClient, receiver: Receiver
 ) -> None:
-    _everything(sandbox, web, stripe_client)
+    _everything(bare_sandbox, web, stripe_client)
     errors: list[str] = []
     for body, _ in receiver.received:
         event = json.loads(body)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from campaigns.sandbox import Sandbox, create_sandbox
-from tests.browser_fixtures import assert_accessible, free_port
+from tests.fixtures.browser import assert_accessible, free_port
 from tests.sandbox.conftest import donation_params, monthly_params
 from tests.sandbox_client import sdk_client
 

@@ -36,7 +36,7 @@ def test_the_portal_lists_the_gift_and_links_back(
 
 
 def test_cancelling_in_the_portal_ends_the_gift_at_the_period_end(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     _, portal_id, subscription_id = _portal(stripe_client, web)
     response = web.post(f"/billing_portal/{portal_id}/subscriptions/{subscription_id}/cancel")
@@ -48,7 +48,7 @@ def test_cancelling_in_the_portal_ends_the_gift_at_the_period_end(
         f"/billing_portal/{portal_id}/subscriptions/{subscription_id}/cancel", data={"keep": "1"}
     )
     assert stripe_client.v1.subscriptions.retrieve(subscription_id).cancel_at_period_end is False
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types[-2:] == ["customer.subscription.updated"] * 2
 
 

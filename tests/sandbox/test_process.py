@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import pytest
 import stripe
 
-from tests.browser_fixtures import ROOT, free_port, wait_for_http
+from tests.fixtures.browser import ROOT, free_port, wait_for_http
 from tests.sandbox.conftest import SECRET
 
 

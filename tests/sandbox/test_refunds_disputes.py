@@ -23,10 +23,10 @@ def _paid_charge(
 
 
 def test_partial_then_full_refunds_add_up(
-    stripe_client: stripe.StripeClient, web: Client, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, web: Client, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     charge = _paid_charge(stripe_client, web)
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     receiver.verified.clear()
     first = stripe_client.v1.refunds.create(params={"charge": charge.id, "amount": 1000})
     assert (first.object, first.amount, first.status, first.charge) == (
@@ -45,7 +45,7 @@ def test_partial_then_full_refunds_add_up(
     full = stripe_client.v1.charges.retrieve(charge.id)
     assert (full.amount_refunded, full.refunded) == (3000, True)
     assert stripe_client.v1.refunds.retrieve(rest.id).reason == "requested_by_customer"
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == ["charge.refunded", "refund.created"] * 2
     refunded = [event.data.object for event in receiver.of_type("charge.refunded")]
     assert [(c["amount_refunded"], c["refunded"]) for c in refunded] == [
@@ -87,7 +87,7 @@ def test_the_control_endpoint_refunds_like_the_api(
 def test_a_dispute_opens_and_closes(
     stripe_client: stripe.StripeClient,
     web: Client,
-    sandbox: Sandbox,
+    bare_sandbox: Sandbox,
     receiver: Receiver,
     outcome: str,
 ) -> None:
@@ -108,7 +108,7 @@ def test_a_dispute_opens_and_closes(
         web.post(f"/_sandbox/disputes/{opened['id']}/close", json={"status": outcome}).status_code
         == 400
     )
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types[-2:] == ["charge.dispute.created", "charge.dispute.closed"]
     assert receiver.of_type("charge.dispute.closed")[0].data.object["status"] == outcome
     assert stripe_client.v1.disputes.retrieve(opened["id"]).status == outcome

@@ -21,10 +21,10 @@ def _customer(stripe_client: stripe.StripeClient, n: int = 0) -> str:
 
 
 def test_signatures_verify_with_the_sdk(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     _customer(stripe_client)
-    assert sandbox.flush_webhooks() == [(sandbox.store.events[0]["id"], 200)]
+    assert bare_sandbox.flush_webhooks() == [(bare_sandbox.store.events[0]["id"], 200)]
     ((body, headers),) = receiver.received
     header = headers["Stripe-Signature"]
     assert header.startswith("t=") and ",v1=" in header
@@ -38,12 +38,12 @@ def test_signatures_verify_with_the_sdk(
 
 
 def test_delivered_events_have_no_pending_webhooks(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox
 ) -> None:
     _customer(stripe_client)
     (event,) = stripe_client.v1.events.list().data
     assert event.pending_webhooks == 1
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert stripe_client.v1.events.retrieve(event.id).pending_webhooks == 0
     assert stripe_client.v1.events.list(params={"delivery_success": True}).data[0].id == event.id
 
@@ -57,30 +57,34 @@ def test_without_an_endpoint_nothing_is_queued() -> None:
 
 
 def test_a_failing_receiver_is_retried(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     answers = iter([500, 503, 200])
     receiver.status = lambda event: next(answers)
     _customer(stripe_client)
-    event_id = sandbox.store.events[0]["id"]
-    assert sandbox.flush_webhooks() == [(event_id, 500), (event_id, 503), (event_id, 200)]
+    event_id = bare_sandbox.store.events[0]["id"]
+    assert bare_sandbox.flush_webhooks() == [(event_id, 500), (event_id, 503), (event_id, 200)]
     assert receiver.types == ["customer.created"]
 
 
 def test_a_receiver_down_for_long_is_given_up_on(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver
 ) -> None:
     receiver.status = lambda event: 500
     _customer(stripe_client)
-    attempts = sandbox.flush_webhooks() + sandbox.flush_webhooks() + sandbox.flush_webhooks()
+    attempts = (
+        bare_sandbox.flush_webhooks()
+        + bare_sandbox.flush_webhooks()
+        + bare_sandbox.flush_webhooks()
+    )
     assert len(attempts) == webhooks.MAX_ATTEMPTS
-    assert sandbox.flush_webhooks() == []
-    (delivery,) = sandbox.dispatcher.report()
+    assert bare_sandbox.flush_webhooks() == []
+    (delivery,) = bare_sandbox.dispatcher.report()
     assert delivery["state"] == "failed"
 
 
 def test_a_receiver_that_raises_counts_as_a_connection_failure(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox
 ) -> None:
     calls: list[int] = []
 
@@ -90,9 +94,9 @@ def test_a_receiver_that_raises_counts_as_a_connection_failure(
             raise ConnectionRefusedError("down")
         return 204
 
-    sandbox.dispatcher.deliver = broken
+    bare_sandbox.dispatcher.deliver = broken
     _customer(stripe_client)
-    assert [status for _, status in sandbox.flush_webhooks()] == [0, 204]
+    assert [status for _, status in bare_sandbox.flush_webhooks()] == [0, 204]
 
 
 def test_background_delivery_retries_with_growing_backoff(
@@ -122,26 +126,26 @@ def _faults(web: Client, **faults: Any) -> None:
 
 
 def test_duplicate_delivers_every_event_extra_times(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver, web: Client
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver, web: Client
 ) -> None:
     _faults(web, duplicate=2)
     _customer(stripe_client)
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == ["customer.created"] * 3
     assert len({event.id for event in receiver.verified}) == 1
     web.delete("/_sandbox/faults")
     _customer(stripe_client, 1)
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert len(receiver.verified) == 4
 
 
 def test_reorder_delivers_the_pending_batch_newest_first(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver, web: Client
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver, web: Client
 ) -> None:
     _faults(web, reorder=True)
     session = stripe_client.v1.checkout.sessions.create(params=donation_params())  # type: ignore[arg-type]
     pay(web, session.url or "")
-    sandbox.flush_webhooks()
+    bare_sandbox.flush_webhooks()
     assert receiver.types == [
         "checkout.session.completed",
         "charge.succeeded",
@@ -151,36 +155,36 @@ def test_reorder_delivers_the_pending_batch_newest_first(
 
 
 def test_delay_holds_deliveries_until_the_clock_has_moved(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver, web: Client
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver, web: Client
 ) -> None:
     _faults(web, delay_seconds=60)
     _customer(stripe_client)
-    assert sandbox.flush_webhooks() == []
-    sandbox.clock.advance(59)
-    assert sandbox.flush_webhooks() == []
-    sandbox.clock.advance(1)
-    assert len(sandbox.flush_webhooks()) == 1
+    assert bare_sandbox.flush_webhooks() == []
+    bare_sandbox.clock.advance(59)
+    assert bare_sandbox.flush_webhooks() == []
+    bare_sandbox.clock.advance(1)
+    assert len(bare_sandbox.flush_webhooks()) == 1
     assert receiver.types == ["customer.created"]
 
 
 def test_a_stale_signature_is_refused_then_retried_freshly_signed(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver, web: Client
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver, web: Client
 ) -> None:
     _faults(web, stale_signature=True)
     _customer(stripe_client)
-    assert [status for _, status in sandbox.flush_webhooks()] == [400, 200]
+    assert [status for _, status in bare_sandbox.flush_webhooks()] == [400, 200]
     assert receiver.rejected == 1
     assert receiver.types == ["customer.created"]
-    (delivery,) = sandbox.dispatcher.report()
+    (delivery,) = bare_sandbox.dispatcher.report()
     assert [a["stale_signature"] for a in delivery["attempts"]] == [True, False]
 
 
 def test_dropped_events_are_never_sent_but_still_listed(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver, web: Client
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver, web: Client
 ) -> None:
     _faults(web, drop=True)
     _customer(stripe_client)
-    assert sandbox.flush_webhooks() == []
+    assert bare_sandbox.flush_webhooks() == []
     assert receiver.received == []
     (event,) = stripe_client.v1.events.list().data
     assert event.type == "customer.created"
@@ -189,20 +193,20 @@ def test_dropped_events_are_never_sent_but_still_listed(
 
 
 def test_fail_deliveries_breaks_the_next_attempts(
-    stripe_client: stripe.StripeClient, sandbox: Sandbox, receiver: Receiver, web: Client
+    stripe_client: stripe.StripeClient, bare_sandbox: Sandbox, receiver: Receiver, web: Client
 ) -> None:
     _faults(web, fail_deliveries=2)
     _customer(stripe_client)
-    assert [status for _, status in sandbox.flush_webhooks()] == [0, 0, 200]
+    assert [status for _, status in bare_sandbox.flush_webhooks()] == [0, 0, 200]
     assert len(receiver.received) == 1  # the failures never reached the receiver
 
 
-def test_faults_are_checked_and_cleared(web: Client, sandbox: Sandbox) -> None:
+def test_faults_are_checked_and_cleared(web: Client, bare_sandbox: Sandbox) -> None:
     assert web.post("/_sandbox/faults", json={"explode": True}).status_code == 400
     _faults(web, drop=True, duplicate=1)
     cleared = web.delete("/_sandbox/faults").get_json()["faults"]
     assert cleared["drop"] is False and cleared["duplicate"] == 0
-    assert sandbox.dispatcher.faults == webhooks.Faults()
+    assert bare_sandbox.dispatcher.faults == webhooks.Faults()
 
 
 def test_the_control_events_list_shows_every_attempt(

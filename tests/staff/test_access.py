@@ -6,8 +6,10 @@ import pytest
 
 from campaigns.models import Role
 from tests.factories import make_campaign
-from tests.staff.conftest import PASSWORD, login, make_staff
+from tests.fixtures.staff import PASSWORD, login, make_staff
 from tests.web.forms import csrf_token
+
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 OPEN_TO_ANY_ACCOUNT = {"staff.login", "staff.logout", "staff.password"}
 

@@ -3,11 +3,14 @@
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from campaigns.models import AuditEntry, Role
 from tests.factories import make_campaign, start_gift
 from tests.payments import stripe_events as se
+
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def paid(client, campaign, amount, pi, **gift):

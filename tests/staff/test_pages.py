@@ -13,6 +13,8 @@ from tests.payments import stripe_events as se
 from tests.payments.ledger_state import recomputed_totals, totals
 from tests.web.forms import csrf_token, submit
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 
 def paid(client, campaign, amount, pi, **gift):
     donation = start_gift(campaign, amount, **gift)
@@ -25,11 +27,6 @@ def paid(client, campaign, amount, pi, **gift):
     )
     assert response.status_code == 200
     return donation
-
-
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
 
 
 def test_overview_figures_and_chart_data(client, db, campaign, sign_in) -> None:
@@ -268,7 +265,7 @@ def test_staff_create_command(runner, db) -> None:
 def test_monthly_gifts_page_shows_revenue_and_who_to_follow_up(
     client, db, campaign, sign_in
 ) -> None:
-    from tests.payments.test_ledger import start_monthly
+    from tests.payments.stripe_events import start_monthly
 
     gift = start_monthly(client, campaign)
     failed = se.invoice(

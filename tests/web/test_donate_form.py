@@ -20,11 +20,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def campaign(db):
-    return make_campaign()
-
-
 def donations(db) -> int:
     return db.scalar(select(func.count()).select_from(Donation))
 

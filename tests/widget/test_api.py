@@ -15,6 +15,8 @@ from campaigns.urls import public_urls
 from campaigns.web.banner_cache import answers, build_answer
 from tests.factories import make_campaign
 
+pytestmark = pytest.mark.usefixtures("fresh_banner_state")
+
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 DONATE = "http://donate.example.org/campaigns/eoy-test/donate?source=banner&variant="
 

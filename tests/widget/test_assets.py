@@ -21,6 +21,8 @@ from campaigns.web.widget_bundle import (
 )
 from tests.factories import make_campaign
 
+pytestmark = pytest.mark.usefixtures("fresh_banner_state")
+
 
 def test_widget_script_is_one_small_cacheable_file(client) -> None:
     response = client.get("/widget.js", headers={"Accept-Encoding": "gzip, br"})

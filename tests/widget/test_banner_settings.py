@@ -18,6 +18,8 @@ from campaigns.fundraising.contrast import contrast_ratio, parse_color
 from campaigns.models import BannerPlacement, CampaignStatus, Stage
 from tests.factories import make_campaign
 
+pytestmark = pytest.mark.usefixtures("fresh_banner_state")
+
 
 def test_contrast_ratio_follows_wcag() -> None:
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)

@@ -13,6 +13,8 @@ from campaigns.fundraising.banner_settings import BannerChanges, change_banner, 
 from campaigns.models import BannerEventCount, BannerEventKind, CampaignStatus, Stage
 from tests.factories import make_campaign
 
+pytestmark = pytest.mark.usefixtures("fresh_banner_state")
+
 URL = "/api/campaigns/eoy-test/events"
 
 

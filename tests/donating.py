@@ -1,12 +1,27 @@
-"""Donating through the donate form and the sandbox's hosted Checkout, for email tests."""
+"""Donating through the donate form and the sandbox's hosted Checkout."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from tests.payments.test_checkout_flow import start_checkout
 from tests.sandbox_client import pay
+from tests.web.forms import submit
+
+DONATE = "/campaigns/eoy-test/donate"
+FORM = {
+    "amount": "25",
+    "frequency": "one_time",
+    "name": "Ann Example",
+    "email": "ann@example.org",
+    "source": "banner",
+    "variant": "b",
+}
+
+
+def start_checkout(client, **changes):
+    response = submit(client, DONATE, {**FORM, **changes})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"]
 
 
 def donate(
@@ -31,10 +46,3 @@ def advance(browser, sandbox, days: int) -> None:
     response = browser.post("/_sandbox/clock/advance", json={"days": days})
     assert response.status_code == 200, response.get_data(as_text=True)
     sandbox.flush_webhooks()
-
-
-def link_in(text: str, prefix: str = "/my-giving/") -> str:
-    """The path of the first link on PUBLIC_URL under ``prefix`` in an email's text."""
-    match = re.search(rf"http://donate\.example\.org({re.escape(prefix)}\S+)", text)
-    assert match, f"no {prefix} link in:\n{text}"
-    return match.group(1)
