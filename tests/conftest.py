@@ -9,8 +9,8 @@ from typing import Any
 import flask_migrate
 import pytest
 from flask import Flask
+from flask.globals import app_ctx
 from flask.testing import FlaskClient, FlaskCliRunner
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
 
 from campaigns import create_app
@@ -70,15 +70,24 @@ def _app() -> Iterator[Flask]:
         _db.engine.dispose()
 
 
+def current_app_context() -> object:
+    """The scope of ``db.session`` in Flask-SQLAlchemy: one session per app context, so each
+    request (which pushes its own) gets a session of its own, as in production."""
+    return app_ctx._get_current_object()
+
+
 @pytest.fixture
 def app(_app: Flask) -> Iterator[Flask]:
     """The app, with every commit made during the test rolled back after it."""
     with _app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
+        # Plain SQLAlchemy sessions on the test's connection, each commit a released savepoint.
+        # (Flask-SQLAlchemy's own Session picks the app's engine whatever ``bind`` it is given,
+        # so ``db.session.configure(bind=connection)`` would commit for real.)
         factory = orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         real_session = _db.session
-        _db.session = orm.scoped_session(factory, scopefunc=_app_ctx_id)
+        _db.session = orm.scoped_session(factory, scopefunc=current_app_context)
         try:
             yield _app
         finally:
