@@ -38,8 +38,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from campaigns.config import normalize_database_url  # noqa: E402
 from campaigns.web.widget_bundle import GZIP_BUDGET, build_bundle  # noqa: E402
+from tests.databases import fresh_postgres_database  # noqa: E402
 
 SLUG = "bench"
 MAX_AGE = 15  # what the API's Cache-Control promises; see campaigns/web/api.py
@@ -65,14 +65,7 @@ def bench_database(tmp: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url or url.startswith("sqlite"):
         return f"sqlite:///{tmp / 'bench.sqlite3'}"
-    server = sa.make_url(normalize_database_url(url))
-    name = f"{server.database}_apibench"
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+    return fresh_postgres_database(url, "apibench")
 
 
 def seed(env: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from campaigns.config import normalize_database_url  # noqa: E402
+from tests.databases import fresh_postgres_database, sibling_database_url  # noqa: E402
 
 EMAIL, PASSWORD = "bench@example.org", "bench-password-2026"
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
@@ -43,15 +44,9 @@ TARGET_MS, TARGET_SHARE, TARGET_MB = 200, 0.30, 150
 
 
 def bench_url(base_url: str, fresh: bool) -> str:
-    url = sa.make_url(normalize_database_url(base_url))
-    name = f"{url.database}_dashbench"
     if fresh:
-        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+        return fresh_postgres_database(base_url, "dashbench")
+    return sibling_database_url(base_url, "dashbench")
 
 
 def libpq(url: str) -> str:

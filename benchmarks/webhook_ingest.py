@@ -27,26 +27,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
-import sqlalchemy as sa
 import stripe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from campaigns.config import normalize_database_url  # noqa: E402
+from tests.databases import fresh_postgres_database  # noqa: E402
 
 SECRET = "whsec_bench"
 
 
 def bench_database(base_url: str) -> str:
-    url = sa.make_url(normalize_database_url(base_url))
-    name = f"{url.database}_bench"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return fresh_postgres_database(base_url, "bench")
 
 
 def free_port() -> int:
