@@ -2,14 +2,10 @@
 
 from datetime import date
 
-import pytest
-
 from campaigns.db import unit_of_work
 from campaigns.fundraising.funnel import BannerEvent, record_event
 from campaigns.models import BannerAfterEnd, BannerEventKind, BannerPlacement, Stage
 from tests.factories import make_campaign
-
-pytestmark = pytest.mark.usefixtures("fresh_banner_state")
 
 
 def banner(runner, *args: str):

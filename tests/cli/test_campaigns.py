@@ -3,7 +3,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from campaigns.demo.cli import demo_command
 from campaigns.models import BannerCopy, Campaign, CampaignStatus
 
 CREATE = [
@@ -114,19 +113,6 @@ def test_list_and_show(runner) -> None:
     assert "no campaign with slug 'nope'" in missing.stderr
 
 
-def test_demo_is_safe_to_run_twice(runner, db) -> None:
-    first = runner.invoke(demo_command)
-    assert first.exit_code == 0, first.output
-    assert "Loaded demo campaign" in first.output
-    second = runner.invoke(demo_command)
-    assert second.exit_code == 0
-    assert "Already there" in second.output
-    assert count_campaigns(db) == 1
-    campaign = db.scalar(select(Campaign))
-    assert campaign.status is CampaignStatus.LIVE
-    assert campaign.goal_amount == 5_000_000
-
-
 def test_create_is_audited_as_the_command_line(runner, db) -> None:
     from campaigns.models import AuditEntry
 
@@ -147,20 +133,3 @@ def test_a_refused_create_writes_nothing_not_even_its_audit_entry(runner, db) ->
     assert result.exit_code == 1
     assert count_campaigns(db) == 0
     assert db.scalar(select(func.count()).select_from(AuditEntry)) == 0
-
-
-def test_demo_and_sandbox_commands_reach_flask_through_entry_points() -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    listing = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "--help"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    assert "demo " in listing and "stripe-sandbox " in listing and "ledger " in listing
