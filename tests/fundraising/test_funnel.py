@@ -17,8 +17,6 @@ from campaigns.fundraising.gifts import attach_checkout_session, lock_donation, 
 from campaigns.models import BannerEventKind, Stage
 from tests.factories import make_campaign, start_gift
 
-pytestmark = pytest.mark.usefixtures("fresh_banner_state")
-
 KNOWN = frozenset({(Stage.NORMAL, "a"), (Stage.NORMAL, "b")})
 DAY = date(2026, 12, 1)
 

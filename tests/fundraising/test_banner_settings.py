@@ -1,44 +1,19 @@
-"""Staff settings for the banner, colour contrast, and the stage timeline the widget follows."""
+"""Staff settings for the banner: its copy per stage and variant, its look and behaviour."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from campaigns.db import unit_of_work
 from campaigns.errors import ValidationError
-from campaigns.fundraising.banner import stage_changes
 from campaigns.fundraising.banner_settings import (
     BannerChanges,
     change_banner,
     remove_copy,
     set_copy,
 )
-from campaigns.fundraising.contrast import contrast_ratio, parse_color
-from campaigns.models import BannerPlacement, CampaignStatus, Stage
+from campaigns.models import BannerPlacement, Stage
 from tests.factories import make_campaign
-
-pytestmark = pytest.mark.usefixtures("fresh_banner_state")
-
-
-def test_contrast_ratio_follows_wcag() -> None:
-    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
-    assert contrast_ratio("#777777", "#777777") == pytest.approx(1)
-    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
-    assert contrast_ratio("#ffffff", "#767676") == contrast_ratio("#767676", "#ffffff")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"), [("#ABC", "#aabbcc"), ("b3261e", "#b3261e"), (" #FfF8E1 ", "#fff8e1")]
-)
-def test_colours_are_read_as_hex_codes(text, expected) -> None:
-    assert parse_color(text) == expected
-
-
-@pytest.mark.parametrize("text", ["red", "#12345", "#ggg", "rgb(0,0,0)", "#fff;}", ""])
-def test_anything_but_a_hex_code_is_refused(text) -> None:
-    with pytest.raises(ValueError, match="not a colour"):
-        parse_color(text)
 
 
 def test_new_variant_is_added_and_existing_copy_updated_in_part(db) -> None:
@@ -126,33 +101,3 @@ def test_settings_below_aa_contrast_or_out_of_range_change_nothing(db, changes, 
     assert field in caught.value.errors
     assert campaign.banner_placement is BannerPlacement.BOTTOM
     assert campaign.banner_text == "#1f1f1f"
-
-
-def test_timeline_of_a_running_campaign(db) -> None:
-    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
-    ends = datetime(2027, 1, 1, 4, 59, tzinfo=UTC)
-    campaign = make_campaign(starts_at=now - timedelta(days=30), ends_at=ends)
-    assert stage_changes(campaign, now) == [
-        (Stage.URGENT, ends - timedelta(days=7)),
-        (Stage.FINAL, ends - timedelta(hours=48)),
-        (Stage.ENDED, ends),
-    ]
-    assert stage_changes(campaign, ends - timedelta(hours=1)) == [(Stage.ENDED, ends)]
-    assert stage_changes(campaign, ends) == []
-
-
-def test_timeline_of_a_short_campaign_skips_the_stages_it_never_has(db) -> None:
-    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
-    starts, ends = now + timedelta(hours=1), now + timedelta(days=3)
-    campaign = make_campaign(starts_at=starts, ends_at=ends)
-    assert stage_changes(campaign, now) == [
-        (Stage.URGENT, starts),
-        (Stage.FINAL, ends - timedelta(hours=48)),
-        (Stage.ENDED, ends),
-    ]
-
-
-def test_a_closed_campaign_has_no_timeline(db) -> None:
-    campaign = make_campaign()
-    campaign.status = CampaignStatus.ARCHIVED
-    assert stage_changes(campaign, datetime.now(UTC)) == []
