@@ -1,21 +1,69 @@
-"""Donating through the sandbox: Checkout Session parameters, paying, webhooks, the thanks page."""
+"""The donate page, then donating through the sandbox: Checkout Session parameters, paying,
+webhooks, the thanks page."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaigns.models import Donation, DonationStatus, RecurringGift, RecurringStatus
 from tests.donating import DONATE, FORM, start_checkout
 from tests.factories import make_campaign
 from tests.payments.ledger_state import recomputed_totals, totals
 from tests.sandbox_client import pay, sdk_client
-from tests.web.forms import submit
+from tests.web.forms import input_tag, submit
 
 
 def session_id(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[1]
+
+
+URL = "/campaigns/eoy-test/donate"
+VALID = {
+    "amount": "25",
+    "frequency": "one_time",
+    "name": "Ann Example",
+    "email": "ann@example.org",
+}
+
+
+def donations(db) -> int:
+    return db.scalar(select(func.count()).select_from(Donation))
+
+
+def test_get_shows_presets_frequency_and_a_labelled_button(client, campaign) -> None:
+    html = client.get(URL).get_data(as_text=True)
+    for preset in ("$25", "$50", "$100"):
+        assert f">{preset}</a>" in html
+    assert 'name="csrf_token"' in html
+    assert input_tag(html, name="amount")["value"] == "50"  # the middle preset is suggested
+    assert re.search(r'<button type="submit"[^>]*>Donate \$50\.00</button>', html)
+
+
+def test_link_parameters_prefill_the_form(client, campaign) -> None:
+    html = client.get(URL + "?amount=40&frequency=monthly&source=banner&variant=b&cover_fees=1")
+    html = html.get_data(as_text=True)
+    assert input_tag(html, name="amount")["value"] == "40"
+    assert "checked" in input_tag(html, name="frequency", value="monthly")
+    assert "checked" not in input_tag(html, name="frequency", value="one_time")
+    assert "checked" in input_tag(html, name="cover_fees")
+    assert input_tag(html, name="source", type="hidden")["value"] == "banner"
+    assert input_tag(html, name="variant", type="hidden")["value"] == "b"
+    # $40 plus the covered fee of 2.9% + 30 cents, per month.
+    assert re.search(r">Donate \$41\.51 / month</button>", html)
+
+
+def test_no_form_once_the_campaign_has_ended(client, db) -> None:
+    now = datetime.now(UTC)
+    make_campaign(starts_at=now - timedelta(days=30), ends_at=now - timedelta(minutes=1))
+    page = client.get(URL)
+    assert "no longer takes donations" in page.get_data(as_text=True)
+    assert 'name="amount"' not in page.get_data(as_text=True)
+    late = client.post(URL, data=VALID)
+    assert late.status_code in (400, 409)
+    assert donations(db) == 0
 
 
 def test_one_time_checkout_session_parameters(

@@ -1,13 +1,13 @@
-"""Signature checks and exactly-once recording at POST /stripe/webhook."""
+"""POST /stripe/webhook: signatures checked, and no CSRF token asked of it."""
 
 import json
 import time
 
 import stripe
 
-from tests.factories import make_campaign, start_gift
+from tests.factories import make_campaign
 from tests.payments import stripe_events as se
-from tests.payments.ledger_state import event_count, totals
+from tests.payments.ledger_state import event_count
 
 
 def test_missing_forged_and_stale_signatures_are_refused(client, db) -> None:
@@ -38,25 +38,3 @@ def test_webhook_needs_no_csrf_token_while_forms_do(client, db) -> None:
     form = client.post("/campaigns/eoy-test/donate", data={"amount": "25"})
     assert form.status_code == 400
     assert "This form timed out or was sent from another site" in form.get_data(as_text=True)
-
-
-def test_unknown_types_are_acknowledged_and_ignored(client, db) -> None:
-    response = se.post_event(client, se.event("payment_method.attached", {"id": "pm_1"}))
-    assert response.status_code == 200
-    assert response.json == {"received": True, "outcome": "ignored"}
-    assert event_count() == 1
-
-
-def test_a_repeated_event_changes_nothing(client, db) -> None:
-    campaign = make_campaign()
-    gift = start_gift(campaign, 2500)
-    payload = se.event(
-        "checkout.session.completed", se.checkout_session(gift.id, 2500, payment_intent="pi_1")
-    )
-    first = se.post_event(client, payload)
-    again = se.post_event(client, payload)
-    assert first.json["outcome"] == "applied"
-    assert again.status_code == 200
-    assert again.json["outcome"] == "duplicate"
-    assert totals() == (2500, 1, 1)
-    assert event_count() == 1
