@@ -235,3 +235,17 @@ def start_monthly(client, campaign):
         created=100,
     )
     return gift
+
+
+def paid(client, campaign, amount, pi, **gift):
+    """A gift started on the donate form and paid, as checkout.session.completed says."""
+    donation = start_gift(campaign, amount, **gift)
+    response = post_event(
+        client,
+        event(
+            "checkout.session.completed",
+            checkout_session(donation.id, amount, payment_intent=pi),
+        ),
+    )
+    assert response.status_code == 200
+    return donation

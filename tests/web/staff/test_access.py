@@ -6,7 +6,7 @@ import pytest
 
 from campaigns.models import Role
 from tests.factories import make_campaign
-from tests.fixtures.staff import PASSWORD, login, make_staff
+from tests.fixtures.staff import login, make_staff
 from tests.web.forms import csrf_token
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
@@ -96,76 +96,3 @@ def test_forms_without_a_csrf_token_are_refused(client, db, sign_in) -> None:
     assert response.status_code == 400
     assert "This form timed out" in response.get_data(as_text=True)
     assert client.post("/staff/logout").status_code == 400
-
-
-@pytest.mark.parametrize(
-    ("next_url", "expected"),
-    [
-        ("/staff/donors?q=ann", "/staff/donors?q=ann"),
-        ("https://evil.example/staff/", "/staff/"),
-        ("//evil.example/staff/", "/staff/"),
-        ("/\\evil.example", "/staff/"),
-        ("/campaigns/x", "/staff/"),
-        ("javascript:alert(1)", "/staff/"),
-    ],
-)
-def test_next_never_leaves_the_dashboard(client, db, next_url, expected) -> None:
-    staff = make_staff(Role.VIEWER)
-    response = login(client, staff.email, next_url=next_url.replace("?", "%3F"))
-    assert response.status_code == 303
-    assert response.headers["Location"] == expected
-
-
-def test_wrong_password_and_unknown_email_look_the_same(client, db) -> None:
-    staff = make_staff(Role.VIEWER)
-    wrong = login(client, staff.email, password="not the password")
-    unknown = login(client, "nobody@example.org")
-    assert wrong.status_code == unknown.status_code == 401
-    message = "That email and password don&#39;t match an account."
-    assert message in wrong.get_data(as_text=True)
-    assert message in unknown.get_data(as_text=True)
-
-
-def test_failed_logins_are_rate_limited_but_successes_are_not(client, db) -> None:
-    staff = make_staff(Role.VIEWER)
-    for _ in range(3):
-        assert login(client, staff.email).status_code == 303
-    for _ in range(5):
-        assert login(client, staff.email, password="guess").status_code == 401
-    limited = login(client, staff.email, password="guess")
-    assert limited.status_code == 429
-    assert "Too many attempts" in limited.get_data(as_text=True)
-    # Even the right password waits out the limit: the guesser can't tell it worked.
-    assert login(client, staff.email).status_code == 429
-
-
-def test_changing_the_password_signs_out_other_sessions(app, client, db, sign_in) -> None:
-    staff = sign_in(Role.VIEWER)
-    other = app.test_client()
-    assert login(other, staff.email).status_code == 303
-    assert other.get("/staff/").status_code == 200
-
-    response = client.post(
-        "/staff/password",
-        data={
-            "csrf_token": csrf_token(client, "/staff/password"),
-            "current_password": PASSWORD,
-            "new_password": "a brand new passphrase",
-        },
-    )
-    assert response.status_code == 303
-    assert client.get("/staff/").status_code == 200
-    assert other.get("/staff/").status_code == 302
-    assert login(other, staff.email, password="a brand new passphrase").status_code == 303
-
-
-def test_a_deactivated_account_is_signed_out(client, db, sign_in) -> None:
-    from campaigns.db import unit_of_work
-    from campaigns.extensions import db as _db
-    from campaigns.models import Staff
-
-    staff = sign_in(Role.VIEWER)
-    with unit_of_work():
-        _db.session.get(Staff, staff.id).active = False
-    assert client.get("/staff/").status_code == 302
-    assert login(client, staff.email).status_code == 401
