@@ -20,13 +20,15 @@ from tests.databases import fresh_database, is_postgres
 from tests.factories import make_campaign
 from tests.payments.stripe_events import WEBHOOK_SECRET
 
-# Shared fixtures, defined once each: every test folder sees them, none imports them.
+# Shared fixtures, defined once each: every test folder sees them, none imports them. A plugin
+# comes after those it imports, so that pytest rewrites the asserts of each.
 pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.mail",
     "tests.fixtures.sandbox",
     "tests.fixtures.staff",
     "tests.fixtures.web",
+    "tests.fixtures.donor_portal",
 ]
 
 # Connections a committing app may hold at once: enough for the most threads a test starts.

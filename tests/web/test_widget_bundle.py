@@ -6,12 +6,7 @@ import subprocess
 
 import pytest
 
-from campaigns.web.widget_bundle import (
-    GZIP_BUDGET,
-    build_bundle,
-    minify_css,
-    minify_js,
-)
+from campaigns.web.widget_bundle import GZIP_BUDGET, build_bundle, minify_css, minify_js
 
 
 def test_the_bundle_stays_within_its_budget_and_parses() -> None:
