@@ -2,6 +2,7 @@ import pytest
 
 from campaigns import create_app
 from campaigns.config import ConfigError, load_config
+from campaigns.emails.sending import mailbox_enabled, sender_for
 
 
 def test_development_runs_with_nothing_set(tmp_path) -> None:
@@ -32,3 +33,36 @@ def test_create_app_touches_no_database(tmp_path) -> None:
     url = f"sqlite:///{tmp_path}/never.sqlite3"
     create_app({"SQLALCHEMY_DATABASE_URI": url})
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_flasks_usual_mail_settings(tmp_path) -> None:
+    config = load_config(
+        str(tmp_path),
+        {
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_PORT": "587",
+            "MAIL_USERNAME": "receipts",
+            "MAIL_PASSWORD": "s3cret",
+            "MAIL_USE_TLS": "True",
+            "MAIL_DEFAULT_SENDER": "News <giving@news.example.org>",
+            "ORGANIZATION_ADDRESS": "12 Press Lane\\nSpringfield",
+            "ORGANIZATION_TAX_ID": "EIN 12-3456789",
+            "MY_GIVING_LINK_MINUTES": "30",
+            "STATEMENT_LINK_DAYS": "90",
+        },
+    )
+    assert config["MAIL_PORT"] == 587 and config["MAIL_USE_TLS"] is True
+    assert config["MAIL_USE_SSL"] is False
+    assert config["MY_GIVING_LINK_SECONDS"] == 1800
+    assert config["STATEMENT_LINK_SECONDS"] == 90 * 86400
+    assert not mailbox_enabled(config)
+    assert sender_for(config) == "News <giving@news.example.org>"
+
+
+def test_development_with_nothing_set_keeps_emails_in_the_mailbox(tmp_path) -> None:
+    config = load_config(str(tmp_path), {})
+    assert mailbox_enabled(config)
+    assert sender_for(config) == "Independent Media <donations@localhost>"
+    assert config["EMAIL_TEMPLATE_DIR"] == str(tmp_path / "templates")
+    production = load_config(str(tmp_path), {"CAMPAIGNS_ENV": "production", "SECRET_KEY": "s"})
+    assert not mailbox_enabled(production)

@@ -1,4 +1,5 @@
-"""Receipts: their contents on the wire, and exactly one per paid gift whatever webhooks do."""
+"""Receipts: their contents on the wire, and exactly one per paid gift whatever webhooks do;
+refund notices, one per refund."""
 
 from __future__ import annotations
 
@@ -134,3 +135,25 @@ def test_a_broken_staff_template_never_fails_the_webhook(
     [receipt] = outbox(EmailKind.RECEIPT)
     assert receipt.subject == "Your receipt from Independent Media: $25.00"  # the shipped one
     assert ACK in receipt.html_body
+
+
+def test_each_refund_is_told_once_even_when_events_repeat(
+    client, db, campaign, sandbox, sandbox_browser
+) -> None:
+    donate(client, sandbox_browser, amount="100")
+    sandbox.flush_webhooks()
+    intent = db.scalar(select(Donation.stripe_payment_intent_id))
+    sandbox_browser.post("/_sandbox/faults", json={"duplicate": 2, "reorder": True})
+    sandbox_browser.post("/_sandbox/refund", json={"payment_intent": intent, "amount": 2500})
+    sandbox.flush_webhooks()
+    [partial] = outbox(EmailKind.REFUND)
+    assert partial.subject == "Refund of $25.00 for your gift to Independent Media"
+    assert "your contribution is now $75.00" in partial.text_body
+
+    sandbox_browser.post("/_sandbox/refund", json={"payment_intent": intent})
+    sandbox.flush_webhooks()
+    first, rest = outbox(EmailKind.REFUND)
+    assert first.id == partial.id
+    assert rest.subject == "Refund of $75.00 for your gift to Independent Media"
+    assert "no longer counts as a contribution" in rest.text_body
+    assert len(outbox(EmailKind.RECEIPT)) == 1

@@ -1,4 +1,4 @@
-"""Refund notices, the welcome for monthly donors and the failed-payment email with its link."""
+"""Monthly gifts: the welcome for a new monthly donor, the failed-payment email and its link."""
 
 from __future__ import annotations
 
@@ -6,34 +6,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from campaigns.models import Donation, EmailKind, RecurringGift, RecurringStatus
+from campaigns.models import EmailKind, RecurringGift, RecurringStatus
 from tests.donating import advance, donate
 from tests.fixtures.mail import link_in, outbox
 from tests.web.forms import csrf_token
 
 FAILS_ON_RENEWAL = "4000000000000341"
-
-
-def test_each_refund_is_told_once_even_when_events_repeat(
-    client, db, campaign, sandbox, sandbox_browser
-) -> None:
-    donate(client, sandbox_browser, amount="100")
-    sandbox.flush_webhooks()
-    intent = db.scalar(select(Donation.stripe_payment_intent_id))
-    sandbox_browser.post("/_sandbox/faults", json={"duplicate": 2, "reorder": True})
-    sandbox_browser.post("/_sandbox/refund", json={"payment_intent": intent, "amount": 2500})
-    sandbox.flush_webhooks()
-    [partial] = outbox(EmailKind.REFUND)
-    assert partial.subject == "Refund of $25.00 for your gift to Independent Media"
-    assert "your contribution is now $75.00" in partial.text_body
-
-    sandbox_browser.post("/_sandbox/refund", json={"payment_intent": intent})
-    sandbox.flush_webhooks()
-    first, rest = outbox(EmailKind.REFUND)
-    assert first.id == partial.id
-    assert rest.subject == "Refund of $75.00 for your gift to Independent Media"
-    assert "no longer counts as a contribution" in rest.text_body
-    assert len(outbox(EmailKind.RECEIPT)) == 1
 
 
 def test_a_new_monthly_donor_is_welcomed_once(
