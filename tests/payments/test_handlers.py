@@ -1,4 +1,4 @@
-"""Every handled event type, and the totals they leave behind."""
+"""The webhook handlers: every handled event type, and the totals they leave behind."""
 
 import pytest
 from sqlalchemy import select
