@@ -224,7 +224,7 @@ def test_a_session_that_could_not_be_recorded_is_closed_and_the_donor_can_retry(
     """Recording fails after Stripe answered: a retry page, not a 500, and no open session."""
     from campaigns.extensions import db as app_db
     from campaigns.models import Frequency
-    from tests.payments.conftest import STRIPE_CLIENT_KEY
+    from tests.fixtures.sandbox import STRIPE_CLIENT_KEY
     from tests.sandbox_client import SandboxHTTPClient
 
     created: list[str] = []
