@@ -139,8 +139,8 @@ def year_statements(donor_ids: Iterable[int], year: int) -> list[YearStatement]:
                 zone=gift.campaign.timezone,
                 campaign=gift.campaign.title,
                 currency=gift.currency,
-                charged=gift.total_amount,
-                refunded=gift.total_amount - gift.counted_amount,
+                charged=gift.charged_amount,
+                refunded=gift.charged_amount - gift.counted_amount,
                 net=gift.counted_amount,
                 monthly=gift.frequency is Frequency.MONTHLY,
             )

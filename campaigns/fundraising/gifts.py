@@ -77,10 +77,37 @@ def lock_donation(donation_id: int | None, **stripe_ids: str | None) -> Donation
     return None
 
 
+@dataclass(frozen=True)
+class Collected:
+    """What Stripe says it took for a gift: minor units in a currency (lower case)."""
+
+    amount: int
+    currency: str
+
+
+def record_collected(donation: Donation, collected: Collected) -> None:
+    """Keep Stripe's figure, and flag the gift when it isn't what the gift was started for."""
+    donation.collected_amount = collected.amount
+    donation.collected_currency = collected.currency
+    donation.amount_mismatch = (collected.amount, collected.currency) != (
+        donation.total_amount,
+        donation.currency.lower(),
+    )
+
+
 def mark_paid(
-    donation: Donation, *, paid_at: datetime | None = None, customer_id: str | None = None
+    donation: Donation,
+    *,
+    paid_at: datetime | None = None,
+    customer_id: str | None = None,
+    collected: Collected | None = None,
 ) -> None:
-    """The money arrived: attach the donor and count the gift (a second call changes nothing)."""
+    """The money arrived: attach the donor and count the gift (a second call changes nothing).
+
+    With ``collected`` the gift counts what Stripe took rather than what the form asked for.
+    """
+    if collected is not None:
+        record_collected(donation, collected)
     if donation.status is not DonationStatus.PAID:
         donation.status = DonationStatus.PAID
         donation.paid_at = paid_at or utcnow()

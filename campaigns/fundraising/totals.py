@@ -38,7 +38,18 @@ def net_amount(donation: Donation, payment: Payment | None) -> int:
     lost = (
         payment.disputed_amount if payment and payment.dispute_status is DisputeStatus.LOST else 0
     )
-    return net_of(donation.status is DonationStatus.PAID, donation.total_amount, refunded, lost)
+    return net_of(donation.status is DonationStatus.PAID, donation.charged_amount, refunded, lost)
+
+
+def charged_amount_sql(gifts: Table) -> ColumnElement[Any]:
+    """``Donation.charged_amount`` as SQL: Stripe's collected figure once known, in the gift's
+    currency (nothing in another one), else the amount asked for."""
+    gift = gifts.c
+    return case(
+        (gift.collected_amount.is_(None), gift.amount + gift.fee_amount),
+        (func.lower(gift.collected_currency) == func.lower(gift.currency), gift.collected_amount),
+        else_=0,
+    )
 
 
 def net_amount_sql(gifts: Table, payments: Table) -> ColumnElement[Any]:
@@ -53,7 +64,7 @@ def net_amount_sql(gifts: Table, payments: Table) -> ColumnElement[Any]:
     # a gift with no payment intent has no payment to take them from.
     refunded = case((gift.stripe_payment_intent_id.is_(None), 0), else_=gift.amount_refunded)
     lost = case((gift.dispute_status == DisputeStatus.LOST, func.coalesce(lost_amount, 0)), else_=0)
-    remaining = gift.amount + gift.fee_amount - refunded - lost
+    remaining = charged_amount_sql(gifts) - refunded - lost
     return case((and_(gift.status == DonationStatus.PAID, remaining > 0), remaining), else_=0)
 
 

@@ -15,10 +15,11 @@ from .funnel import BannerEventCount, BannerEventKind
 from .outbox import EmailKind, EmailStatus, OutboxEmail
 from .recurring import RecurringGift, RecurringStatus
 from .staff import AuditEntry, Role, Staff
-from .stripe_event import StripeEvent
+from .stripe_event import UNAPPLIED_STATUSES, EventStatus, StripeEvent
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "UNAPPLIED_STATUSES",
     "AuditEntry",
     "BannerAfterEnd",
     "BannerCopy",
@@ -34,6 +35,7 @@ __all__ = [
     "Donor",
     "EmailKind",
     "EmailStatus",
+    "EventStatus",
     "Frequency",
     "OutboxEmail",
     "Payment",

@@ -109,6 +109,13 @@ class Donation(Base):
         str_enum(DisputeStatus), default=DisputeStatus.NONE
     )
 
+    # What Stripe says it collected (the session's ``amount_total``, the invoice's
+    # ``amount_paid``) and in which currency, once it has said; the totals count this, not
+    # the pending amount, and a gift where the two differ is flagged for staff to look at.
+    collected_amount: Mapped[int | None] = mapped_column(BigInteger)
+    collected_currency: Mapped[str | None] = mapped_column(String(3))
+    amount_mismatch: Mapped[bool] = mapped_column(default=False)
+
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -126,10 +133,20 @@ class Donation(Base):
 
     @property
     def total_amount(self) -> int:
-        """What the donor is charged: the gift plus any fee they chose to cover."""
+        """What the donor asked to be charged: the gift plus any fee they chose to cover."""
         return self.amount + self.fee_amount
 
     @property
     def has_receipt(self) -> bool:
         """A paid gift with an address to send it to gets a receipt (and may get it again)."""
         return self.status is DonationStatus.PAID and bool(self.email)
+
+    @property
+    def charged_amount(self) -> int:
+        """What the gift counts for before refunds: Stripe's collected figure once known (in
+        the gift's currency; nothing in another one), else the amount asked for.
+        ``totals.charged_amount_sql`` is the same rule in SQL."""
+        if self.collected_amount is None:
+            return self.total_amount
+        same_currency = (self.collected_currency or "").lower() == self.currency.lower()
+        return self.collected_amount if same_currency else 0
