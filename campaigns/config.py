@@ -95,6 +95,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "STRIPE_WEBHOOK_SECRET": webhook_secret,
         "STRIPE_MAX_NETWORK_RETRIES": int(env.get("STRIPE_MAX_NETWORK_RETRIES", "2")),
         "STRIPE_DASHBOARD_URL": "https://dashboard.stripe.com/test",
+        **_event_settings(env),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
@@ -111,6 +112,22 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def _event_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """How the worker applies the Stripe events the webhook endpoint stored."""
+    return {
+        # A failing event waits 30 s, 1, 2, 4 … minutes (at most EVENT_RETRY_MAX_SECONDS)
+        # before the next attempt; after EVENT_MAX_ATTEMPTS it is parked as failed, with its
+        # error, until staff retry it from the dashboard.
+        "EVENT_MAX_ATTEMPTS": int(env.get("EVENT_MAX_ATTEMPTS", "12")),
+        "EVENT_RETRY_BASE_SECONDS": int(env.get("EVENT_RETRY_BASE_SECONDS", "30")),
+        "EVENT_RETRY_MAX_SECONDS": int(env.get("EVENT_RETRY_MAX_SECONDS", "3600")),
+        # How long a worker holds the events it claimed; a killed worker's come back after it.
+        "EVENT_LEASE_SECONDS": int(env.get("EVENT_LEASE_SECONDS", "300")),
+        # The overview warns when the oldest event not yet applied is older than this.
+        "EVENT_LAG_WARNING_SECONDS": int(env.get("EVENT_LAG_WARNING_SECONDS", "60")),
     }
 
 

@@ -15,6 +15,7 @@ from .ledger import ledger_cli
 from .payments import stripe_cli
 from .staff import staff_cli
 from .statements import statements_cli
+from .worker import worker_command
 
 
 def register_cli(app: Flask) -> None:
@@ -25,3 +26,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(emails_cli)
     app.cli.add_command(statements_cli)
+    app.cli.add_command(worker_command)

@@ -1,42 +1,28 @@
-"""``flask emails …``: the outbox worker."""
+"""``flask emails …``: the outbox, and ``emails send``, the worker under its older name."""
 
 from __future__ import annotations
-
-import signal
-import threading
-from types import FrameType
 
 import click
 from flask import current_app
 
-from ..emails.compose import Envelope
 from ..emails.outbox import requeue_failed, status_counts
-from ..emails.sending import MailNotConfigured, mailbox_enabled, run_worker, transport_for
-from ..models import EmailStatus
+from ..emails.sending import MailNotConfigured, mailbox_enabled, transport_for
 from .boundary import CommandGroup
+from .worker import echo_email, echo_event, run_worker, stop_on_signals
 
 emails_cli = CommandGroup("emails", help="Send the emails waiting in the outbox.")
 
 
-def _echo_result(envelope: Envelope, status: EmailStatus, error: str) -> None:
-    to = f"{envelope.to_address}: {envelope.subject}"
-    if status is EmailStatus.SENT and mailbox_enabled(current_app.config):
-        url = f"{current_app.config['PUBLIC_URL']}/dev/mailbox/{envelope.id}"
-        click.echo(f"mailbox  {to}  {url}")
-    elif status is EmailStatus.SENT:
-        click.echo(f"sent     {to}")
-    elif status is EmailStatus.QUEUED:
-        click.echo(f"retry    {to}  ({error})")
-    else:
-        click.echo(f"failed   {to}  ({error})")
-
-
-@emails_cli.command("send", own_units=True)  # a unit of work per email
+@emails_cli.command("send", own_units=True)  # a unit of work per event and per email
 @click.option("--loop", is_flag=True, help="Keep running, polling for new emails.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.option("--batch", default=20, show_default=True, help="Emails claimed at a time.")
 def send_command(loop: bool, interval: float, batch: int) -> None:
-    """Send every email that is due; with --loop, keep sending as new ones arrive."""
+    """Send every email that is due; with --loop, keep sending as new ones arrive.
+
+    The same worker as ``flask worker`` (which also applies Stripe events), under its older
+    name; unlike it, this refuses to start when production has no mail server configured.
+    """
     try:
         transport_for(current_app.config)
     except MailNotConfigured as exc:
@@ -45,19 +31,18 @@ def send_command(loop: bool, interval: float, batch: int) -> None:
         click.echo(
             f"No MAIL_SERVER: emails are kept at {current_app.config['PUBLIC_URL']}/dev/mailbox"
         )
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()  # finish the email in hand, then leave
-
-    if loop:
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    report = run_worker(
-        loop=loop, interval=interval, batch=batch, on_result=_echo_result, stop=stop
-    )
+    with stop_on_signals() as stop:
+        report = run_worker(
+            once=not loop,
+            interval=interval,
+            batch=batch,
+            stop=stop,
+            on_event=echo_event,
+            on_email=echo_email,
+        )
     if not loop:
-        click.echo(f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed.")
+        emails = report.emails
+        click.echo(f"{emails.sent} sent, {emails.retrying} to retry, {emails.failed} failed.")
 
 
 @emails_cli.command("retry")

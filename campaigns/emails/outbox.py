@@ -108,6 +108,18 @@ def record_sent(email_id: int, now: datetime) -> None:
     )
 
 
+def release(email_ids: list[int], now: datetime) -> None:
+    """Hand back claimed emails not attempted (a stopping worker): due now, attempt uncounted."""
+    if not email_ids:
+        return
+    db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id.in_(email_ids), OutboxEmail.status == EmailStatus.QUEUED)
+        .values(next_attempt_at=now, attempts=OutboxEmail.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def retry_delay(attempts: int, base_seconds: int, max_seconds: int) -> timedelta:
     """Exponential backoff: base, twice that, four times … never more than ``max_seconds``."""
     return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), max_seconds))

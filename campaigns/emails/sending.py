@@ -1,4 +1,5 @@
-"""The outbox worker: send what is due outside any transaction, then record each outcome.
+"""Sending the outbox: what is due goes out outside any transaction, then each outcome is
+recorded. The worker (``flask worker``) calls ``send_due`` between batches of events.
 
 Delivery is at least once: an email whose outcome could not be recorded (the worker died
 between the server's "250" and the database write) is sent again when its claim runs out,
@@ -18,10 +19,9 @@ from typing import Any
 from flask import current_app
 
 from ..db import unit_of_work
-from ..extensions import db
 from ..models import EmailStatus, utcnow
 from .compose import Envelope, build_message
-from .outbox import claim_due, record_failure, record_sent
+from .outbox import claim_due, record_failure, record_sent, release
 from .smtp import DeliveryError, MailboxTransport, SMTPSettings, SMTPTransport, Transport
 
 log = logging.getLogger(__name__)
@@ -87,8 +87,13 @@ def send_due(
     now: datetime | None = None,
     batch: int = 20,
     on_result: OnResult | None = None,
+    stop: threading.Event | None = None,
 ) -> SendReport:
-    """Claim up to ``batch`` due emails, send them, and record what happened to each."""
+    """Claim up to ``batch`` due emails, send them, and record what happened to each.
+
+    ``stop`` is checked between emails: once set, the email in hand is finished and the rest
+    are handed back at once rather than after their claim runs out.
+    """
     config = current_app.config
     now = now or utcnow()
     lease = timedelta(seconds=batch * float(config["MAIL_TIMEOUT"]) * 2 + 60)
@@ -98,7 +103,11 @@ def send_due(
     sender = sender_for(config)
     server_down: DeliveryError | None = None
     with transport:
-        for envelope in claimed:
+        for index, envelope in enumerate(claimed):
+            if stop is not None and stop.is_set():
+                with unit_of_work():
+                    release([unsent.id for unsent in claimed[index:]], now)
+                break
             status: EmailStatus
             error = server_down
             if error is None:
@@ -129,38 +138,3 @@ def send_due(
             if on_result is not None:
                 on_result(envelope, status, "" if error is None else str(error))
     return report
-
-
-def run_worker(
-    *,
-    loop: bool,
-    interval: float = 5.0,
-    batch: int = 20,
-    on_result: OnResult | None = None,
-    stop: threading.Event | None = None,
-) -> SendReport:
-    """Send until nothing is due; with ``loop``, keep polling every ``interval`` seconds.
-
-    In the loop, an error (the database restarting, say) is logged and retried on the next
-    poll.
-    """
-    stop = stop or threading.Event()
-    total = SendReport()
-    while not stop.is_set():
-        try:
-            report = send_due(transport_for(current_app.config), batch=batch, on_result=on_result)
-        except Exception:
-            # A long-running worker outlives a database restart or a bad moment: emails stay
-            # queued and the next poll tries again. A single run reports the error instead.
-            if not loop:
-                raise
-            log.exception("outbox worker: trying again in %s s", interval)
-            report = SendReport()
-        finally:
-            db.session.remove()
-        total.add(report)
-        if report.attempted == 0:
-            if not loop:
-                break
-            stop.wait(interval)
-    return total

@@ -5,18 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from ..db import get_or_create_locked
 from ..emails.monthly import queue_cancellation, queue_payment_failed, queue_welcome
 from ..extensions import db
 from ..models import (
+    Campaign,
     Donation,
     DonationStatus,
     RecurringGift,
     RecurringStatus,
 )
-from .gifts import lock_donation, mark_paid, mark_unsettled, renewal_donation, set_payment_intent
+from .gifts import (
+    Collected,
+    lock_donation,
+    mark_paid,
+    mark_unsettled,
+    renewal_donation,
+    set_payment_intent,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,20 @@ class InvoiceOutcome:
     payment_intent_id: str | None
     customer_id: str | None
     paid_at: datetime | None
+    collected: Collected | None = None  # what a paid invoice took
+
+
+def knows_subscription(
+    subscription_id: str, donation_id: int | None, campaign_slug: str | None
+) -> bool:
+    """Whether a subscription is one of our monthly gifts, or its metadata names one of our
+    gifts or campaigns (a first invoice can arrive before its gift is linked to it)."""
+    known = [exists().where(RecurringGift.stripe_subscription_id == subscription_id)]
+    if donation_id is not None:
+        known.append(exists().where(Donation.id == donation_id))
+    if campaign_slug:
+        known.append(exists().where(Campaign.slug == campaign_slug))
+    return bool(db.session.scalar(select(or_(*known))))
 
 
 def _origin(donation_id: int | None, subscription_id: str) -> Donation | None:
@@ -134,7 +156,12 @@ def record_invoice_paid(outcome: InvoiceOutcome) -> Donation | None:
         return None
     donation, gift = found
     set_payment_intent(donation, outcome.payment_intent_id)
-    mark_paid(donation, paid_at=outcome.paid_at, customer_id=outcome.customer_id)
+    mark_paid(
+        donation,
+        paid_at=outcome.paid_at,
+        customer_id=outcome.customer_id,
+        collected=outcome.collected,
+    )
     if gift.donor_id is None:
         gift.donor_id = donation.donor_id
     if outcome.first_payment:

@@ -24,6 +24,16 @@ class PaymentServiceError(RuntimeError):
     """Stripe could not be reached or refused the request; safe to show a retry message."""
 
 
+class StripeObjectMissing(LookupError):
+    """Stripe answered 404 for an object: a final answer, not a reason to try again."""
+
+
+def _is_missing(exc: stripe.StripeError) -> bool:
+    return isinstance(exc, stripe.InvalidRequestError) and (
+        exc.http_status == 404 or exc.code == "resource_missing"
+    )
+
+
 @dataclass(frozen=True)
 class CheckoutRequest:
     """Everything a Checkout Session for one gift needs, in our own terms."""
@@ -139,11 +149,9 @@ def retrieve_checkout_session(session_id: str) -> CheckoutSession | None:
     """The session, or None when Stripe doesn't know the id."""
     try:
         session = _client().v1.checkout.sessions.retrieve(session_id)
-    except stripe.InvalidRequestError as exc:
-        if exc.code == "resource_missing":
-            return None
-        raise PaymentServiceError(str(exc)) from exc
     except stripe.StripeError as exc:
+        if _is_missing(exc):
+            return None
         raise PaymentServiceError(str(exc)) from exc
     return _plain_session(session)
 
@@ -159,24 +167,33 @@ def expire_checkout_session(session_id: str) -> None:
 
 
 def invoice_payment_intent(invoice_id: str) -> str | None:
-    """The PaymentIntent that paid an invoice (webhooks leave ``payments`` out)."""
+    """The PaymentIntent that paid an invoice (webhooks leave ``payments`` out).
+
+    ``StripeObjectMissing`` when Stripe has no such invoice (another account's, or deleted);
+    ``PaymentServiceError`` when Stripe can't answer now.
+    """
     try:
         invoice = _client().v1.invoices.retrieve(invoice_id, params={"expand": ["payments"]})
     except stripe.StripeError as exc:
+        if _is_missing(exc):
+            raise StripeObjectMissing(
+                f"Stripe has no invoice {invoice_id} ({exc.code or exc.http_status})"
+            ) from exc
         raise PaymentServiceError(str(exc)) from exc
     return payment_intent_from_invoice(invoice.to_dict())
 
 
 def payment_intent_from_invoice(invoice: Mapping[str, Any]) -> str | None:
     """The paid PaymentIntent listed on an invoice dict, if its payments are included."""
-    payments = invoice.get("payments") or {}
-    for entry in payments.get("data", []):
-        payment = entry.get("payment") or {}
-        intent = payment.get("payment_intent")
-        if isinstance(intent, dict):
+    payments = invoice.get("payments")
+    entries = payments.get("data") if isinstance(payments, Mapping) else None
+    for entry in entries if isinstance(entries, list) else []:
+        payment = entry.get("payment") if isinstance(entry, Mapping) else None
+        intent = payment.get("payment_intent") if isinstance(payment, Mapping) else None
+        if isinstance(intent, Mapping):
             intent = intent.get("id")
-        if intent and entry.get("status") in (None, "paid"):
-            return str(intent)
+        if isinstance(intent, str) and intent and entry.get("status") in (None, "paid"):
+            return intent
     return None
 
 

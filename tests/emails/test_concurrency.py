@@ -39,6 +39,7 @@ def test_concurrent_reports_of_one_payment_queue_one_receipt(committing_app) -> 
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         assert set(pool.map(post, payloads)) == {200}
+    assert se.drain(committing_app).applied == THREADS
     with committing_app.app_context():
         receipts = db.session.scalars(
             select(OutboxEmail).where(OutboxEmail.kind == EmailKind.RECEIPT)

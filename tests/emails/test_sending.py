@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from campaigns.cli.worker import run_worker
 from campaigns.db import unit_of_work
 from campaigns.emails import sending
 from campaigns.emails.compose import Composed
@@ -178,8 +179,8 @@ def test_the_looping_worker_outlives_an_error(app, db, monkeypatch) -> None:
         return sending.SendReport()
 
     monkeypatch.setattr(sending, "send_due", flaky)
-    sending.run_worker(loop=True, interval=0, stop=stop)
+    run_worker(once=False, interval=0, stop=stop)
     assert len(calls) == 2
     with pytest.raises(OperationalError):  # a single run reports it
         calls.clear()
-        sending.run_worker(loop=False)
+        run_worker(once=True)

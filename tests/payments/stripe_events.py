@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import json
 import time
 from typing import Any
 
 import stripe
+from flask import Flask
+from sqlalchemy import select
 
-from campaigns.models import Frequency
+from campaigns.extensions import db
+from campaigns.models import Frequency, StripeEvent
+from campaigns.payments.worker import EventReport, drain_events
 from tests.factories import start_gift
 
 WEBHOOK_SECRET = "whsec_test_ledger"
@@ -47,6 +52,34 @@ def post_event(
         headers={"Stripe-Signature": header},
         content_type="application/json",
     )
+
+
+def drain(app: Flask, **kwargs: Any) -> EventReport:
+    """Run the worker over the inbox until nothing is due, in a context of its own (its own
+    app context and database session), as a worker process would."""
+
+    def work() -> EventReport:
+        with app.app_context():
+            return drain_events(**kwargs)
+
+    return contextvars.Context().run(work)
+
+
+def event_status(event_id: str) -> str | None:
+    db.session.expire_all()
+    status = db.session.scalar(select(StripeEvent.status).where(StripeEvent.id == event_id))
+    return None if status is None else status.value
+
+
+def deliver_event(client, payload: dict[str, Any], **kwargs: Any) -> str:
+    """Post the event as Stripe would, then let the worker apply it; what became of it
+    (``applied``, ``ignored``, ``failed`` …, or ``duplicate`` if the inbox had it already)."""
+    response = post_event(client, payload, **kwargs)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    drain(client.application)
+    if response.json["outcome"] == "duplicate":
+        return "duplicate"
+    return event_status(payload["id"]) or "missing"
 
 
 def metadata(donation_id: int, campaign: str = "eoy-test") -> dict[str, str]:
@@ -198,10 +231,8 @@ def dispute(
 
 
 def deliver(client, event_type, obj, **kwargs):
-    """Post one event, check that it was taken, and return its outcome."""
-    response = post_event(client, event(event_type, obj, **kwargs))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.json["outcome"]
+    """Post one event, let the worker apply it, and return what became of it."""
+    return deliver_event(client, event(event_type, obj, **kwargs))
 
 
 def monthly_gift(campaign, amount=1500):
@@ -240,12 +271,12 @@ def start_monthly(client, campaign):
 def paid(client, campaign, amount, pi, **gift):
     """A gift started on the donate form and paid, as checkout.session.completed says."""
     donation = start_gift(campaign, amount, **gift)
-    response = post_event(
+    outcome = deliver_event(
         client,
         event(
             "checkout.session.completed",
             checkout_session(donation.id, amount, payment_intent=pi),
         ),
     )
-    assert response.status_code == 200
+    assert outcome == "applied"
     return donation

@@ -20,8 +20,11 @@ def test_a_repeated_event_changes_nothing(client, db) -> None:
     )
     first = se.post_event(client, payload)
     again = se.post_event(client, payload)
-    assert first.json["outcome"] == "applied"
+    assert first.json["outcome"] == "queued"
     assert again.status_code == 200
     assert again.json["outcome"] == "duplicate"
+    assert se.drain(client.application).applied == 1
+    assert se.event_status(payload["id"]) == "applied"
+    assert se.deliver_event(client, payload) == "duplicate"
     assert totals() == (2500, 1, 1)
     assert event_count() == 1

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 def test_donations_list_filters(client, db, campaign, sign_in) -> None:
     paid(client, campaign, 5000, "pi_a", source="banner", variant="b", name="Ann Banner")
     refunded = paid(client, campaign, 3000, "pi_b", name="Bo Refund", email="bo@example.org")
-    se.post_event(client, se.event("charge.refunded", se.charge("pi_b", 3000, 3000)))
+    se.deliver_event(client, se.event("charge.refunded", se.charge("pi_b", 3000, 3000)))
     start_gift(campaign, 700, name="Cy Pending", email="cy@example.org")
     sign_in(Role.VIEWER)
 
@@ -77,7 +77,7 @@ def test_monthly_gifts_page_shows_revenue_and_who_to_follow_up(
     html = client.get("/staff/monthly").get_data(as_text=True)
     assert '<dd class="figure-active">1</dd>' in html
     assert '<dd class="figure-mrr">$15.00</dd>' in html
-    se.post_event(client, se.event("invoice.payment_failed", failed))
+    se.deliver_event(client, se.event("invoice.payment_failed", failed))
     past_due = client.get("/staff/monthly?status=past_due").get_data(as_text=True)
     assert "Ann Example" in past_due
     assert '<td class="num">1</td>' in past_due  # one failed payment to follow up

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 def paid(client, campaign, amount, pi, **gift):
     donation = start_gift(campaign, amount, **gift)
-    se.post_event(
+    se.deliver_event(
         client,
         se.event(
             "checkout.session.completed",

@@ -46,7 +46,7 @@ def test_returning_donors_are_told_apart_from_new_ones(client, db, sign_in) -> N
     donation = start_gift(last_year, 4000)
     # A gift to last year's campaign, paid back then.
     back_then = int((now - timedelta(days=350)).timestamp())
-    se.post_event(
+    se.deliver_event(
         client,
         se.event(
             "checkout.session.completed",
