@@ -5,9 +5,18 @@ from __future__ import annotations
 from flask import Flask
 
 from ...extensions import login_manager
-from ...models import Role
+from ...models import EventStatus, Role
 from ...staff_accounts.staff import load_staff
-from . import accounts, auth, campaigns, donors, exports, gifts, overview  # noqa: F401 - they add views
+from . import (  # noqa: F401 - they add views
+    accounts,
+    auth,
+    campaigns,
+    donors,
+    events,
+    exports,
+    gifts,
+    overview,
+)
 from .access import require_login
 from .blueprint import bp
 
@@ -21,4 +30,4 @@ def register_staff(app: Flask) -> None:
     # wipe every anonymous session holding a donate form's CSRF token, on every page.
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
-    app.context_processor(lambda: {"roles": Role})
+    app.context_processor(lambda: {"roles": Role, "event_statuses": EventStatus})

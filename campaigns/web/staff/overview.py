@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 
 from ...fundraising.campaigns import list_live_campaigns
 from ...models import Role, utcnow
 from ...reports.charts import cumulative_chart, daily_chart, source_chart
+from ...reports.inbox import inbox_lag
 from ...reports.overview import campaign_overview
 from .access import requires
 from .blueprint import bp
@@ -27,4 +28,8 @@ def overview() -> str:
                 "sources": source_chart(data),
             }
         )
-    return render_template("staff/overview.html", panels=panels)
+    lag = inbox_lag(now)
+    late = lag is not None and lag > current_app.config["EVENT_LAG_WARNING_SECONDS"]
+    return render_template(
+        "staff/overview.html", panels=panels, events_behind=lag if late else None
+    )
