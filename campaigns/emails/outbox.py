@@ -73,10 +73,15 @@ def claim_due(now: datetime, limit: int, lease: timedelta) -> list[Envelope]:
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    # Two statements: PostgreSQL may rescan an ``IN (… LIMIT … FOR UPDATE SKIP LOCKED)``
+    # subquery once per row and so claim more than ``limit`` (a whole queue for one worker).
+    ids = list(db.session.scalars(due))
+    if not ids:
+        return []
     claim = (
         update(OutboxEmail)
         .where(
-            OutboxEmail.id.in_(due.scalar_subquery()),
+            OutboxEmail.id.in_(ids),
             OutboxEmail.status == EmailStatus.QUEUED,
             OutboxEmail.next_attempt_at <= now,
         )

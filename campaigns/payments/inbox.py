@@ -106,11 +106,17 @@ def claim_due_events(now: datetime, limit: int, lease: timedelta) -> list[Claim]
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    # Two statements: PostgreSQL may rescan an ``IN (… LIMIT … FOR UPDATE SKIP LOCKED)``
+    # subquery once per row and so claim more than ``limit``; SQLite's BEGIN IMMEDIATE has
+    # taken the write lock before the SELECT, so nothing can slip in between.
+    ids = list(db.session.scalars(due))
+    if not ids:
+        return []
     token = secrets.token_hex(16)
     claim = (
         update(StripeEvent)
         .where(
-            StripeEvent.id.in_(due.scalar_subquery()),
+            StripeEvent.id.in_(ids),
             StripeEvent.status == EventStatus.RECEIVED,
             StripeEvent.next_attempt_at <= now,
         )

@@ -404,3 +404,12 @@ def test_a_renewal_records_what_the_invoice_collected(client, db, campaign):
     renewal = db.scalar(select(Donation).where(Donation.stripe_invoice_id == "in_2"))
     assert (renewal.collected_amount, renewal.amount_mismatch) == (2000, False)
     assert totals() == (3500, 2, 1) == recomputed_totals()
+
+
+def test_a_worker_claims_no_more_than_its_batch(client, db, campaign):
+    gifts = [start_gift(campaign, 1000 + n, email=f"d{n}@example.org") for n in range(12)]
+    for gift in gifts:
+        se.post_event(client, completed(gift, pi=f"pi_b{gift.id}"))
+    assert work(client.application, batch=5).attempted == 5
+    assert work(client.application, batch=5).attempted == 5
+    assert work(client.application, batch=5).attempted == 2
