@@ -1,8 +1,11 @@
-"""Webhook ingestion on PostgreSQL: events per second with 1 and 8 concurrent senders.
+"""Webhook ingestion on PostgreSQL: acknowledgements per second with 1 and 8 senders, then
+events applied per second by the worker.
 
-Beside each figure, the ceiling: a bare INSERT of the same event rows, one transaction each,
-from as many connections. Then the read side of the totals decision: the campaign's running
-counters against a SUM over its gifts.
+Beside each acknowledgement figure, the ceiling: a bare INSERT of the same inbox rows (same
+columns, payload and indexes), one transaction each, from as many connections. Then the
+worker (``flask worker --once``, ``--apply-workers`` processes) applies every stored event;
+its rate is taken from the first to the last ``applied_at``, and the totals are checked.
+Last, the read side of the totals decision: running counters against a SUM over the gifts.
 
     .venv/bin/python benchmarks/webhook_ingest.py --events 2000
 
@@ -16,6 +19,7 @@ import argparse
 import http.client
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -25,6 +29,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import stripe
@@ -165,18 +170,85 @@ def ceiling(url: str, events: list[tuple[str, bytes, str]], connections: int) ->
     def run(chunk: list[tuple[str, bytes, str]]) -> None:
         with psycopg.connect(dsn, autocommit=True) as connection:
             barrier.wait()
-            for event_id, _, _ in chunk:
+            for event_id, body, _ in chunk:
                 connection.execute(
-                    "INSERT INTO event_ceiling (id, type, created, outcome, received_via,"
-                    " received_at) VALUES (%s, 'checkout.session.completed', 0, 'applied',"
-                    " 'webhook', now())",
-                    (event_id,),
+                    "INSERT INTO event_ceiling (id, type, created, status, object_key, payload,"
+                    " received_via, received_at, attempts, next_attempt_at, last_error,"
+                    " ignored_reason) VALUES (%s, 'checkout.session.completed', 0, 'received',"
+                    " %s, %s, 'webhook', now(), 0, now(), '', '')",
+                    (event_id, event_id, body.decode()),
                 )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=connections) as pool:
         list(pool.map(run, chunks))
     return len(events) / (time.perf_counter() - started)
+
+
+def _applied(url: str, tag: str) -> tuple[int, Any, Any]:
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        return connection.execute(
+            "SELECT count(*), min(applied_at), max(applied_at) FROM stripe_event"
+            " WHERE status = 'applied' AND id LIKE %s",
+            (f"evt_bench_{tag}_%",),
+        ).fetchone()
+
+
+def _workers(env: dict[str, str], count: int, *args: str) -> list[subprocess.Popen[bytes]]:
+    command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--batch", "50", *args]
+    return [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(count)
+    ]
+
+
+def apply_stored(
+    url: str, env: dict[str, str], workers: int, tags: list[str], expected: int
+) -> None:
+    """``workers`` processes of ``flask worker --once`` drain what the senders stored."""
+    started = time.perf_counter()
+    for process in _workers(env, workers, "--once"):
+        if process.wait(timeout=900) != 0:
+            raise RuntimeError(f"worker exited with {process.returncode}")
+    wall = time.perf_counter() - started
+    rows = [_applied(url, tag) for tag in tags]
+    applied = sum(row[0] for row in rows)
+    if applied != expected:
+        raise RuntimeError(f"{applied} of {expected} events applied")
+    span = (max(row[2] for row in rows) - min(row[1] for row in rows)).total_seconds()
+    print(
+        f"  stored, then drained by {workers} worker(s): {applied / span:.0f} events/s "
+        f"(first to last applied_at, {span:.1f} s; {applied / wall:.0f}/s counting start-up)"
+    )
+
+
+def apply_while_sending(
+    url: str, env: dict[str, str], port: int, workers: int, events: list[tuple[str, bytes, str]]
+) -> None:
+    """``workers`` looping workers apply while 8 senders post: acknowledgements and applies."""
+    processes = _workers(env, workers, "--interval", "0.05")
+    try:
+        time.sleep(3)  # let them start
+        started = time.perf_counter()
+        acks = send(port, events, 8)
+        deadline = time.monotonic() + 600
+        while (done := _applied(url, "live"))[0] < len(events) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        wall = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+    applied, first, last = done
+    span = (last - first).total_seconds()
+    print(
+        f"  while 8 senders post ({acks:.0f} acks/s), {workers} worker(s): {applied} applied, "
+        f"{applied / span:.0f} events/s (first to last applied_at); all applied "
+        f"{wall:.1f} s after the first post ({len(events) / wall:.0f}/s end to end)"
+    )
 
 
 def totals_read(url: str, campaign_id: int, gifts: int, reads: int = 200) -> None:
@@ -216,6 +288,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000, help="events per run")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--apply-workers", type=int, default=4, help="`flask worker` processes")
     parser.add_argument("--aggregate-rows", type=int, default=500_000)
     parser.add_argument(
         "--database-url",
@@ -232,11 +305,12 @@ def main() -> None:
         "STRIPE_SECRET_KEY": "sk_test_bench",
         "STRIPE_WEBHOOK_SECRET": SECRET,
     }
-    campaign_id, ids = seed(env, 2 * args.events)
+    campaign_id, ids = seed(env, 3 * args.events)
     runs = {
         1: signed_events(ids[: args.events], "one"),
-        8: signed_events(ids[args.events :], "eight"),
+        8: signed_events(ids[args.events : 2 * args.events], "eight"),
     }
+    live = signed_events(ids[2 * args.events :], "live")
 
     port = free_port()
     server = subprocess.Popen(
@@ -257,6 +331,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
     try:
         for _ in range(100):
             try:
@@ -268,11 +343,19 @@ def main() -> None:
             f"webhook ingestion, {args.events} checkout.session.completed events per run, "
             f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL"
         )
-        print(f"{'senders':>8} {'events/s':>10} {'bare INSERT/s':>14} {'of ceiling':>11}")
+        print(f"{'senders':>8} {'acks/s':>10} {'bare INSERT/s':>14} {'of ceiling':>11}")
         for senders, events in runs.items():
             rate = send(port, events, senders)
             top = ceiling(url, events, senders)
             print(f"{senders:>8} {rate:>10.0f} {top:>14.0f} {rate / top:>10.0%}")
+        with psycopg.connect(dsn) as connection:
+            raised_before = connection.execute(
+                "SELECT raised_amount FROM campaign WHERE id = %s", (campaign_id,)
+            ).fetchone()[0]
+        print(f"campaign total after the acknowledgements alone: {raised_before}")
+        print("\nthe worker (flask worker), applying:")
+        apply_stored(url, env, args.apply_workers, ["one", "eight"], 2 * args.events)
+        apply_while_sending(url, env, port, args.apply_workers, live)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -281,10 +364,10 @@ def main() -> None:
         raised, count = connection.execute(
             "SELECT raised_amount, donation_count FROM campaign WHERE id = %s", (campaign_id,)
         ).fetchone()
-    expected = 2500 * 2 * args.events
+    expected = 2500 * 3 * args.events
     print(
-        f"\ncampaign total after ingestion: {raised} over {count} gifts "
-        f"({'exact' if raised == expected and count == 2 * args.events else 'WRONG'})"
+        f"campaign total after the worker: {raised} over {count} gifts "
+        f"({'exact' if raised == expected and count == 3 * args.events else 'WRONG'})"
     )
     totals_read(url, campaign_id, args.aggregate_rows)
 

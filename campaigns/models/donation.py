@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Base
@@ -114,7 +114,7 @@ class Donation(Base):
     # the pending amount, and a gift where the two differ is flagged for staff to look at.
     collected_amount: Mapped[int | None] = mapped_column(BigInteger)
     collected_currency: Mapped[str | None] = mapped_column(String(3))
-    amount_mismatch: Mapped[bool] = mapped_column(default=False)
+    amount_mismatch: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)

@@ -22,7 +22,8 @@ EVENT_STATUS = sa.Enum(
 
 def upgrade():
     # Existing rows get defaults first (events already applied or ignored, with no payload
-    # kept: each is its own object), then the defaults go, as the models have none.
+    # kept: each is its own object), then the inbox's defaults go, as the models have none;
+    # amount_mismatch keeps its default, so rows written by plain SQL need not name it.
     with op.batch_alter_table('donation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('collected_amount', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('collected_currency', sa.String(length=3), nullable=True))
@@ -50,9 +51,6 @@ def upgrade():
         "UPDATE stripe_event SET object_key = id, next_attempt_at = received_at, "
         "applied_at = CASE WHEN status = 'applied' THEN received_at END"
     )
-
-    with op.batch_alter_table('donation', schema=None) as batch_op:
-        batch_op.alter_column('amount_mismatch', server_default=None, existing_type=sa.Boolean())
 
     with op.batch_alter_table('stripe_event', schema=None) as batch_op:
         batch_op.alter_column('object_key', nullable=False, existing_type=sa.String(length=255))
