@@ -21,9 +21,9 @@ from campaigns.emails.compose import Composed
 from campaigns.emails.outbox import enqueue
 from campaigns.extensions import db
 from campaigns.models import EmailKind, EmailStatus, OutboxEmail, utcnow
-from tests.browser_fixtures import ROOT
 from tests.databases import fresh_database
-from tests.emails.conftest import Mailbox, free_port
+from tests.fixtures.browser import ROOT, free_port
+from tests.fixtures.mail import Mailbox
 
 SLOW = 1.5
 

@@ -23,11 +23,11 @@ from campaigns.models import (
 )
 from campaigns.payments import handlers
 from campaigns.payments.worker import apply_due_events
-from tests.emails.conftest import configured
 from tests.factories import make_campaign, start_gift
+from tests.fixtures.mail import configured
+from tests.fixtures.staff import login, make_staff
 from tests.payments import stripe_events as se
 from tests.payments.ledger_state import event_count, recomputed_totals, snapshot, totals
-from tests.staff.conftest import login, make_staff
 from tests.web.forms import csrf_token
 
 
@@ -110,7 +110,7 @@ def test_a_stripe_outage_no_longer_fails_the_delivery(client, db, campaign):
     # A renewal whose payment intent must be fetched, with Stripe unreachable: Stripe hears
     # 200 at once; the worker keeps the event and tries again later.
     gift = start_gift(campaign, 1500, frequency=Frequency.MONTHLY)
-    se.deliver(
+    se.deliver_event(
         client, se.event("customer.subscription.created", se.subscription(gift.id, "sub_1", 1500))
     )
     renewal = se.invoice(
@@ -140,7 +140,7 @@ def test_duplicates_are_applied_exactly_once(client, db, campaign, monkeypatch):
     outcomes = [se.post_event(client, payload).json["outcome"] for _ in range(3)]
     assert outcomes == ["queued", "duplicate", "duplicate"]
     se.drain(client.application)
-    assert se.deliver(client, payload) == "duplicate"
+    assert se.deliver_event(client, payload) == "duplicate"
     se.drain(client.application)
     assert calls == [payload["data"]["object"]["id"]]
     assert event_count() == 1
@@ -153,7 +153,7 @@ def test_events_of_one_object_are_applied_in_the_order_stripe_created_them(
     # A renewal fails, then Stripe says the subscription is active again. Delivered the other
     # way round, and applied as delivered, the gift would end up past due.
     gift = start_gift(campaign, 1500, frequency=Frequency.MONTHLY)
-    se.deliver(
+    se.deliver_event(
         client,
         se.event(
             "checkout.session.completed",
@@ -277,7 +277,7 @@ def test_a_failing_event_backs_off_then_parks_without_holding_up_the_others(
 def test_a_malformed_object_is_parked_at_once(client, db, campaign):
     gift = start_gift(campaign, 2500)
     session = {**se.checkout_session(gift.id, 2500), "amount_total": "lots"}
-    assert se.deliver(client, se.event("checkout.session.completed", session)) == "failed"
+    assert se.deliver_event(client, se.event("checkout.session.completed", session)) == "failed"
     [event] = db.scalars(select(StripeEvent)).all()
     assert event.attempts == 1 and "amount_total is not an amount" in event.last_error
     assert totals() == (0, 0, 0)
@@ -313,7 +313,7 @@ def test_an_invoice_for_a_subscription_that_isnt_ours_is_ignored_without_calling
     )
     membership["parent"]["subscription_details"]["metadata"] = {"plan": "gold"}
     payload = se.event("invoice.paid", membership)
-    assert se.deliver(client, payload) == "ignored"
+    assert se.deliver_event(client, payload) == "ignored"
     event = stored(payload["id"])
     assert event.ignored_reason == "subscription sub_membership is not one of our monthly gifts"
     assert (event.attempts, event.last_error) == (1, "")
@@ -333,7 +333,7 @@ def test_an_invoice_stripe_has_never_heard_of_is_ignored_with_the_reason(
         invoice_id="in_nobody_issued",
     )
     payload = se.event("invoice.paid", unknown)
-    assert se.deliver(client, payload) == "ignored"
+    assert se.deliver_event(client, payload) == "ignored"
     event = stored(payload["id"])
     assert event.ignored_reason == "Stripe has no invoice in_nobody_issued (resource_missing)"
     assert event.last_error == ""
@@ -348,13 +348,13 @@ def test_the_ledger_counts_what_stripe_collected_and_flags_a_mismatch(
         start_gift(campaign, 4000, email="bo@example.org", name="Bo Euro"),
         start_gift(campaign, 1000, email="cy@example.org", name="Cy Exact"),
     )
-    se.deliver(client, completed(asked, 3000, pi="pi_a"))
+    se.deliver_event(client, completed(asked, 3000, pi="pi_a"))
     euro = {
         **se.checkout_session(other_currency.id, 4000, payment_intent="pi_b"),
         "currency": "EUR",
     }
-    se.deliver(client, se.event("checkout.session.completed", euro))
-    se.deliver(client, completed(exact, pi="pi_c"))
+    se.deliver_event(client, se.event("checkout.session.completed", euro))
+    se.deliver_event(client, completed(exact, pi="pi_c"))
     db.expire_all()
     gifts = {d.name: d for d in db.scalars(select(Donation))}
     assert (gifts["Ann Short"].collected_amount, gifts["Ann Short"].collected_currency) == (
@@ -400,7 +400,7 @@ def test_a_renewal_records_what_the_invoice_collected(client, db, campaign):
             ),
         ),
     ):
-        assert se.deliver(client, se.event(kind, obj)) == "applied"
+        assert se.deliver_event(client, se.event(kind, obj)) == "applied"
     renewal = db.scalar(select(Donation).where(Donation.stripe_invoice_id == "in_2"))
     assert (renewal.collected_amount, renewal.amount_mismatch) == (2000, False)
     assert totals() == (3500, 2, 1) == recomputed_totals()

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from campaigns.models import EventStatus, Frequency, StripeEvent
 from campaigns.payments.handlers import HANDLERS
-from tests.emails.conftest import configured
 from tests.factories import make_campaign, start_gift
+from tests.fixtures.mail import configured
 from tests.payments import stripe_events as se
 from tests.payments.ledger_state import recomputed_totals, snapshot
 

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import Campaign, EventStatus, Frequency, StripeEvent, utcnow
-from tests.browser_fixtures import ROOT
 from tests.databases import fresh_database
 from tests.factories import make_campaign, start_gift
+from tests.fixtures.browser import ROOT
 from tests.payments import stripe_events as se
 
 EVENTS = 5
