@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Base
@@ -32,7 +32,16 @@ class StripeEvent(Base):
     __table_args__ = (
         # The worker's claim: due events in Stripe's order, and what each object still owes.
         Index("ix_stripe_event_status_due", "status", "next_attempt_at"),
-        Index("ix_stripe_event_object_order", "object_key", "created"),
+        # Only the events still owed to the ledger, so finding an object's earlier unapplied
+        # event is one index probe however many of its events were applied.
+        Index(
+            "ix_stripe_event_unapplied_order",
+            "object_key",
+            "created",
+            "id",
+            postgresql_where=text("status IN ('received', 'failed')"),
+            sqlite_where=text("status IN ('received', 'failed')"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(255), primary_key=True)

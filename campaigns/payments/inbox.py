@@ -86,12 +86,22 @@ def claim_due_events(now: datetime, limit: int, lease: timedelta) -> list[Claim]
         other.lease_token.is_not(None),
         other.next_attempt_at > now,
     )
-    blocked = (
+    owed_before = (
+        exists()
+        .where(
+            other.object_key == candidate.object_key,
+            other.status.in_(UNAPPLIED_STATUSES),
+            other.created <= candidate.created,
+            earlier,
+        )
+        .correlate(candidate)
+    )
+    other_in_hand = (
         exists()
         .where(
             other.object_key == candidate.object_key,
             other.id != candidate.id,
-            or_(and_(other.status.in_(UNAPPLIED_STATUSES), earlier), in_hand),
+            in_hand,
         )
         .correlate(candidate)
     )
@@ -100,7 +110,8 @@ def claim_due_events(now: datetime, limit: int, lease: timedelta) -> list[Claim]
         .where(
             candidate.status == EventStatus.RECEIVED,
             candidate.next_attempt_at <= now,
-            ~blocked,
+            ~owed_before,
+            ~other_in_hand,
         )
         .order_by(candidate.created, candidate.id)
         .limit(limit)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from ..db import unit_of_work
+from ..db import replayable, unit_of_work
 from ..models import EventStatus, utcnow
 from .events import InvalidEvent, MalformedEvent, parse_event
 from .handlers import HANDLERS, plan, with_payment_intent
@@ -89,6 +89,9 @@ def _apply(claim: Claim, now: datetime | None) -> tuple[EventStatus | None, str]
     with unit_of_work() as session, session.no_autoflush:
         if not begin_applying(claim, now or utcnow()):
             return None, "claimed by another worker after this one's lease ran out"
+        # The stored event can be applied again, so this commit needn't wait for the disk:
+        # workers would otherwise take turns on the campaign row for each event's fsync.
+        replayable()
         if reason is None and handler is not None:
             reason = handler(data, event.created)
         if reason:

@@ -64,7 +64,11 @@ def upgrade():
             ('ignored_reason', sa.String(length=300)),
         ):
             batch_op.alter_column(column, server_default=None, existing_type=kind)
-        batch_op.create_index('ix_stripe_event_object_order', ['object_key', 'created'], unique=False)
+        batch_op.create_index(
+            'ix_stripe_event_unapplied_order', ['object_key', 'created', 'id'], unique=False,
+            postgresql_where=sa.text("status IN ('received', 'failed')"),
+            sqlite_where=sa.text("status IN ('received', 'failed')"),
+        )
         batch_op.create_index('ix_stripe_event_status_due', ['status', 'next_attempt_at'], unique=False)
 
 
@@ -73,7 +77,7 @@ def downgrade():
     op.execute("DELETE FROM stripe_event WHERE status IN ('received', 'failed')")
     with op.batch_alter_table('stripe_event', schema=None) as batch_op:
         batch_op.drop_index('ix_stripe_event_status_due')
-        batch_op.drop_index('ix_stripe_event_object_order')
+        batch_op.drop_index('ix_stripe_event_unapplied_order')
         batch_op.drop_column('applied_at')
         batch_op.drop_column('ignored_reason')
         batch_op.drop_column('last_error')
