@@ -38,8 +38,12 @@ STOP_TIMEOUT = 10.0  # seconds a child gets to leave after TERM, before KILL
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """On Linux, a ``preexec_fn`` that makes the child get TERM when this process dies."""
+def die_with_parent() -> Callable[[], None] | None:
+    """On Linux, a ``preexec_fn`` that makes the child get TERM when this process dies.
+
+    The kernel sends it when the thread that started the child ends, so start children from
+    the main thread, and before other threads run (``preexec_fn`` runs between fork and exec).
+    """
     if not sys.platform.startswith("linux"):
         return None
     libc = ctypes.CDLL(None, use_errno=True)  # loaded here: the forked child only calls it
@@ -59,7 +63,7 @@ def _spawn(*args: str) -> subprocess.Popen[bytes]:
         [sys.executable, *args],
         cwd=ROOT,
         start_new_session=True,
-        preexec_fn=_die_with_parent(),  # safe: the dev server runs no threads
+        preexec_fn=die_with_parent(),  # safe: the dev server runs no threads
     )
 
 
