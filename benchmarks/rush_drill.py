@@ -95,6 +95,7 @@ class Report:
     banner: BannerLoad
     webhook_statuses: Counter[int]
     acks_per_second: float
+    queue_waits: list[float]
     events: int
     events_per_second: float
     event_clock: str
@@ -180,7 +181,9 @@ class Report:
         )
         lines += [
             "",
-            f"{'webhook acks':<30}{self.acks_per_second:>8.1f} /s",
+            f"{'webhook acks':<30}{self.acks_per_second:>8.1f} /s (the sandbox sends one at a "
+            f"time; events waited p50 {percentile(self.queue_waits or [0.0], 50):.1f} s, "
+            f"max {max(self.queue_waits or [0.0]):.1f} s for their first delivery)",
             f"{'events applied':<30}{self.events_per_second:>8.1f} /s "
             f"({self.events} event rows, by {self.event_clock})",
             f"{'payment to thermometer':<30}{lag} (with the {FAULTS['delay_seconds']} s delay)"
@@ -573,7 +576,10 @@ def run_drill(options: Options, workdir: Path) -> Report:
         stop.set()
         watcher.join(timeout=10)
 
-        attempts = [a for d in records.deliveries() for a in d["attempts"]]
+        deliveries = records.deliveries()
+        attempts = [a for d in deliveries for a in d["attempts"]]
+        # How long events waited in the sandbox for their first delivery (whole seconds).
+        waits = [d["attempts"][0]["at"] - d["created"] for d in deliveries if d["attempts"]]
         event_clock, event_times = ledger.event_times()
         raised, counted, mismatches, paid_payments = compare(ledger, paid)
         lags, unseen = [], 0
@@ -596,6 +602,7 @@ def run_drill(options: Options, workdir: Path) -> Report:
         banner=banner,
         webhook_statuses=Counter(attempt["status"] for attempt in attempts),
         acks_per_second=rate([a["at"] for a in attempts if 200 <= a["status"] < 300]),
+        queue_waits=waits,
         events=len(event_times),
         events_per_second=rate([moment.timestamp() for moment in event_times]),
         event_clock=event_clock,

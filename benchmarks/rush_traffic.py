@@ -320,8 +320,12 @@ class SandboxRecords:
         return found
 
     def deliveries(self) -> list[dict[str, Any]]:
-        """Every webhook delivery (duplicates included) with its attempts."""
-        return [d for event in self.call("GET", "/_sandbox/events") for d in event["deliveries"]]
+        """Every webhook delivery (duplicates included) with its attempts and event's time."""
+        return [
+            {**delivery, "created": event["created"]}
+            for event in self.call("GET", "/_sandbox/events")
+            for delivery in event["deliveries"]
+        ]
 
     def paid(self) -> dict[str, int]:
         """What each paid payment intent comes to: the charge, less refunds and a lost dispute."""
