@@ -22,9 +22,11 @@ the ledger against the sandbox's own record of what was paid, refunded and dispu
 
     .venv/bin/python benchmarks/rush_drill.py --database sqlite --donors 200
     .venv/bin/python benchmarks/rush_drill.py --database postgres --donors 200 \\
-        --database-url postgresql://postgres@127.0.0.1:5432/test_drill
+        --database-url postgresql://postgres@127.0.0.1:5432/test
 
-PostgreSQL: the database named is emptied first (its name must contain test, bench or drill).
+PostgreSQL: like the other benchmarks it makes ``<name>_rush`` afresh beside the database of
+--database-url (DATABASE_URL); with --in-place it empties that database itself instead (its name
+must contain test, bench or drill).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ from benchmarks.rush_traffic import (  # noqa: E402
 from campaigns.config import normalize_database_url  # noqa: E402
 from campaigns.demo.devserver import die_with_parent, stop_children  # noqa: E402
 from campaigns.models import Campaign, Donation, StripeEvent  # noqa: E402
+from tests.databases import fresh_postgres_database  # noqa: E402
 
 # The background worker: `flask --app app <this>`.
 WORKER_COMMAND = ("emails", "send", "--loop", "--interval", "0.5")
@@ -224,11 +227,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def fresh_database(backend: str, url: str | None, workdir: Path) -> str:
-    """An empty database: a new SQLite file, or the named PostgreSQL database emptied."""
+def fresh_database(backend: str, url: str, workdir: Path, in_place: bool) -> str:
+    """A new SQLite file; ``<name>_rush`` beside the PostgreSQL database of ``url``, made
+    afresh as every benchmark's is; or, ``in_place``, that database itself emptied."""
     if backend == "sqlite":
         return f"sqlite:///{workdir / 'rush.sqlite3'}"
-    target = sa.make_url(normalize_database_url(url or ""))
+    if not in_place:
+        return fresh_postgres_database(url, "rush")
+    target = sa.make_url(normalize_database_url(url))
     if not re.search(r"test|bench|drill", target.database or ""):
         raise SystemExit(f"refusing to empty {target.database!r}: name a test database")
     engine = sa.create_engine(target)
@@ -625,8 +631,13 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test_drill"),
-        help="PostgreSQL only: the database to empty and use",
+        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="PostgreSQL: the drill works in <name>_rush beside this database",
+    )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="PostgreSQL: empty and use --database-url's own database (a test one)",
     )
     parser.add_argument("--donors", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=0, help="donors at once (0: all)")
@@ -640,7 +651,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="campaigns-rush-"))
     try:
         options = Options(
-            database_url=fresh_database(args.database, args.database_url, workdir),
+            database_url=fresh_database(args.database, args.database_url, workdir, args.in_place),
             donors=args.donors,
             concurrency=args.concurrency,
             workers=args.workers,
