@@ -113,6 +113,7 @@ class Report:
     settled_seconds: float
     server_errors: Counter[str] = field(default_factory=Counter)
     emails: str = ""
+    event_statuses: str = ""
 
     @property
     def diff(self) -> int:
@@ -188,7 +189,8 @@ class Report:
             f"time; events waited p50 {percentile(self.queue_waits or [0.0], 50):.1f} s, "
             f"max {max(self.queue_waits or [0.0]):.1f} s for their first delivery)",
             f"{'events applied':<30}{self.events_per_second:>8.1f} /s "
-            f"({self.events} event rows, by {self.event_clock})",
+            f"({self.events} event rows, by {self.event_clock}"
+            + (f"; {self.event_statuses})" if self.event_statuses else ")"),
             f"{'payment to thermometer':<30}{lag} (with the {FAULTS['delay_seconds']} s delay)"
             + (f"; {self.unseen} paid gifts never seen" if self.unseen else ""),
             f"{'ledger vs sandbox':<30}{self.ledger_total} - {self.sandbox_total} = "
@@ -313,6 +315,15 @@ class Ledger:
         with self.engine.connect() as connection:
             times = list(connection.scalars(sa.select(column).where(column.is_not(None))))
         return column_name, times
+
+    def event_statuses(self) -> str:
+        """Event rows by status, where the inbox keeps one ("applied 40, received 2")."""
+        status = getattr(StripeEvent, "status", None)
+        if status is None:
+            return ""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(status, sa.func.count()).group_by(status))
+            return ", ".join(f"{count} {value}" for value, count in rows)
 
     def emails(self) -> str:
         with contextlib.suppress(sa.exc.SQLAlchemyError), self.engine.connect() as connection:
@@ -597,6 +608,7 @@ def run_drill(options: Options, workdir: Path) -> Report:
             else:
                 unseen += 1
         emails = ledger.emails()
+        event_statuses = ledger.event_statuses()
     finally:
         stop.set()
         children.stop()
@@ -623,6 +635,7 @@ def run_drill(options: Options, workdir: Path) -> Report:
         settled_seconds=settled_seconds,
         server_errors=children.errors(),
         emails=emails,
+        event_statuses=event_statuses,
     )
 
 
