@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,7 +13,10 @@ DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, se
 
 
 STRIPE_API = "https://api.stripe.com"
-SANDBOX_API = "http://127.0.0.1:12111"
+LOOPBACK = "127.0.0.1"
+DEFAULT_PORT = 5000  # where `make run` serves the app (PORT)
+DEFAULT_SANDBOX_PORT = 12111  # and the offline Stripe sandbox beside it (STRIPE_SANDBOX_PORT)
+SANDBOX_API = f"http://{LOOPBACK}:{DEFAULT_SANDBOX_PORT}"
 SANDBOX_SECRET_KEY = "sk_test_sandbox"  # noqa: S105 - a placeholder the sandbox accepts
 SANDBOX_WEBHOOK_SECRET = "whsec_sandbox"  # noqa: S105 - likewise
 
@@ -28,6 +32,52 @@ def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     """A yes/no setting: ``1``, ``true``, ``yes`` or ``on`` (any case) mean yes."""
     raw = env.get(name)
     return default if raw is None else raw.strip().lower() in _TRUE
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    """A TCP port number setting, refused clearly unless it is 1-65535."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _local_url(env: Mapping[str, str], name: str, default: int) -> str:
+    return f"http://{LOOPBACK}:{_port(env, name, default)}"
+
+
+@dataclass(frozen=True)
+class DevServerSettings:
+    """What ``make run`` (``python -m campaigns.demo.devserver``) starts, and where."""
+
+    port: int
+    sandbox_port: int
+    start_sandbox: bool  # no STRIPE_SECRET_KEY: the offline sandbox stands in for Stripe
+    webhook_secret: str
+    mailbox: bool  # no MAIL_SERVER: emails are kept at /dev/mailbox
+    host: str = LOOPBACK
+
+    @property
+    def app_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"http://{self.host}:{self.sandbox_port}"
+
+
+def dev_server_settings(environ: Mapping[str, str] | None = None) -> DevServerSettings:
+    """The dev server's settings: ``PORT`` and ``STRIPE_SANDBOX_PORT``, and what to start."""
+    env = os.environ if environ is None else environ
+    return DevServerSettings(
+        port=_port(env, "PORT", DEFAULT_PORT),
+        sandbox_port=_port(env, "STRIPE_SANDBOX_PORT", DEFAULT_SANDBOX_PORT),
+        start_sandbox=not env.get("STRIPE_SECRET_KEY"),
+        webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET),
+        mailbox=not env.get("MAIL_SERVER"),
+    )
 
 
 def normalize_database_url(url: str) -> str:
@@ -71,16 +121,22 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
     elif app_env == "development":
         # No keys: talk to the offline sandbox that `make run` starts beside the app.
         stripe_key = SANDBOX_SECRET_KEY
-        stripe_base = env.get("STRIPE_API_BASE", SANDBOX_API)
+        stripe_base = env.get("STRIPE_API_BASE") or _local_url(
+            env, "STRIPE_SANDBOX_PORT", DEFAULT_SANDBOX_PORT
+        )
         webhook_secret = env.get("STRIPE_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET)
     else:
         stripe_base, webhook_secret = STRIPE_API, ""
+
+    public_url = env.get("PUBLIC_URL")
+    if public_url is None:  # where `make run` serves the app (PORT)
+        public_url = _local_url(env, "PORT", DEFAULT_PORT)
 
     return {
         "CAMPAIGNS_ENV": app_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(env.get("DATABASE_URL", default_db)),
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_URL": public_url.rstrip("/"),
         "DEFAULT_TIMEZONE": timezone,
         "ORGANIZATION_NAME": env.get("ORGANIZATION_NAME", "Independent Media"),
         # Printed on receipts and year-end statements, as tax-deductible gifts require.
