@@ -70,7 +70,7 @@ from campaigns.models import Campaign, Donation, StripeEvent  # noqa: E402
 from tests.databases import fresh_postgres_database  # noqa: E402
 
 # The background worker: `flask --app app <this>`.
-WORKER_COMMAND = ("emails", "send", "--loop", "--interval", "0.5")
+WORKER_COMMAND = ("worker", "--interval", "0.5")
 SLUG = "rush"
 SECRET_KEY = "sk_test_rush_drill"
 WEBHOOK_SECRET = "whsec_rush_drill"

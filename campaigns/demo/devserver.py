@@ -33,7 +33,7 @@ from ..config import ConfigError, DevServerSettings, dev_server_settings
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout, where app.py is
 # The background worker `make run` starts beside the app.
-WORKER = ("-m", "flask", "--app", "app", "emails", "send", "--loop", "--interval", "2")
+WORKER = ("-m", "flask", "--app", "app", "worker", "--interval", "1")
 STOP_TIMEOUT = 10.0  # seconds a child gets to leave after TERM, before KILL
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
