@@ -84,7 +84,9 @@ def test_term_sends_the_email_in_hand_and_hands_back_the_batch() -> None:
             worker.kill()
         controller.stop()
     assert worker.returncode == 0, output
-    assert took < SLOW + 2, f"took {took:.1f} s to stop"
+    # Sooner than the four emails left would take (the counts below say which it sent); loose,
+    # as a loaded machine slows the process start and the signal's delivery.
+    assert took < SLOW * 4, f"took {took:.1f} s to stop"
     assert len(mailbox.messages) == 1
     with app.app_context():
         emails = list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))

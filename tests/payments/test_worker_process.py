@@ -168,7 +168,9 @@ def test_term_finishes_the_event_in_hand_and_hands_back_the_rest(inbox_app) -> N
         if worker.poll() is None:
             worker.kill()
     assert worker.returncode == 0, output
-    assert took < SLOW + 2, f"took {took:.1f} s to stop"
+    # Sooner than the events left would take (the requests below say which it finished);
+    # loose, as a loaded machine slows the process start and the signal's delivery.
+    assert took < SLOW * (EVENTS - 1), f"took {took:.1f} s to stop"
     # It finished the one it was applying and started no other.
     assert SlowStripe.requests == ["in_p0"]
     assert "applied  evt_" in output and output.count("applied") == 1, output
